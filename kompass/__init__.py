@@ -1,0 +1,3 @@
+"""kompass: Kommunkompassen evaluations side by side."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,44 @@
+"""Small text helpers shared by the parser modules."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_TAG = re.compile(r"<[^>]{0,400}>")
+_NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d+)?$")
+
+MONTHS = {
+    "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
+    "juli": 7, "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}  # fmt: skip
+
+ORDINALS = {
+    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5,
+    "sjätte": 6, "sjunde": 7, "åttonde": 8,
+}  # fmt: skip
+
+
+def strip_tags(text: str) -> str:
+    """Text without HTML tags, entities decoded."""
+    return html.unescape(_TAG.sub(" ", text))
+
+
+def cells(line: str) -> list[str]:
+    """Tab-separated cells of a line, tags removed, empty cells dropped."""
+    out = [re.sub(r"\s+", " ", strip_tags(c)).strip() for c in line.split("\t")]
+    return [c for c in out if c]
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token.strip()))
+
+
+def to_number(token: str) -> float:
+    """A report number: decimal comma or point."""
+    return float(token.strip().replace(",", "."))
+
+
+def clean(text: str) -> str:
+    """Collapse whitespace."""
+    return re.sub(r"\s+", " ", text).strip()

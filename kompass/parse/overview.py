@@ -1,0 +1,216 @@
+"""The score overview ("Översikt av poängfördelning"): sub-area tables.
+
+Tables arrive as tab-separated rows (text exports), as whitespace-separated
+rows or one cell per line (PDF text). All three are read the same way: the
+section is cut into tokens (code, text, number, percent, column header),
+each with its line, and a small state machine walks them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kompass.parse.common import cells, clean, is_number, to_number
+from kompass.parse.model import ParseError, SubArea
+
+_AREA_CODE = re.compile(r"^([1-8])\.?$")
+_SUB_CODE = re.compile(r"^([1-8])\.(\d{1,2})\.?$")
+_LEADING_CODE = re.compile(r"^([1-8]\.(?:\d{1,2}\.?)?)\s+(.*)$")
+_HEADER_WORDS = {"uppnått", "max", "procent", "poäng", "%"}
+_PERCENT = re.compile(r"^\d{1,3}(?:[.,]\d+)?\s?%$")
+
+
+@dataclass
+class Token:
+    kind: str  # area | sub | text | num | pct | head
+    value: str
+    line: int
+
+
+@dataclass
+class AreaTable:
+    number: int
+    title: str
+    line: int
+    subareas: list[SubArea] = field(default_factory=list)
+    subtotal: float | None = None
+    subtotal_max: float | None = None
+    subtotal_line: int | None = None
+
+
+def _split_cell(cell: str) -> list[str]:
+    """Peel a leading code and trailing numbers/headers off a cell."""
+    head: list[str] = []
+    m = _LEADING_CODE.match(cell)
+    if m and not is_number(cell):
+        head, cell = [m.group(1)], m.group(2)
+    words = cell.split(" ")
+    tail: list[str] = []
+    while len(words) > 1 and (
+        is_number(words[-1]) or _PERCENT.match(words[-1]) or words[-1].casefold() in _HEADER_WORDS
+    ):
+        tail.insert(0, words.pop())
+    if len(words) > 1 and words[-1] == "%" and tail:
+        words.pop()
+    body = " ".join(words)
+    return head + ([body] if body else []) + tail
+
+
+def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
+    """Tokens of lines[start:end] (0-based indexes; tokens carry 1-based lines)."""
+    tokens: list[Token] = []
+    for idx in range(start, end):
+        for pos, cell in enumerate(c for raw in cells(lines[idx]) for c in _split_cell(raw)):
+            tokens.append(Token(_kind(cell, first=pos == 0), cell, idx + 1))
+    return tokens
+
+
+def _kind(cell: str, first: bool) -> str:
+    if cell.casefold() in _HEADER_WORDS:
+        return "head"
+    if _PERCENT.match(cell):
+        return "pct"
+    if first and _SUB_CODE.match(cell):
+        return "sub"
+    if first and _AREA_CODE.match(cell) and cell.endswith("."):
+        return "area"
+    if is_number(cell):
+        return "num"
+    return "text"
+
+
+class _Walker:
+    """Walks tokens into area tables."""
+
+    def __init__(self) -> None:
+        self.tables: list[AreaTable] = []
+        self.name: list[str] = []
+        self.code: str | None = None
+        self.code_line = 0
+        self.numbers: list[Token] = []
+
+    @property
+    def table(self) -> AreaTable | None:
+        return self.tables[-1] if self.tables else None
+
+    def feed(self, tok: Token) -> None:
+        pending_sub = self.code is not None
+        if tok.kind == "sub" and pending_sub and self.name and len(self.numbers) < 2:
+            tok.kind = "num"  # "4.5" as a score right after a name
+        if tok.kind == "num":
+            # A number on a new line after a complete row starts something else.
+            if pending_sub and len(self.numbers) >= 2 and tok.line != self.numbers[-1].line:
+                self.flush()
+            self.numbers.append(tok)
+            return
+        if tok.kind == "pct":
+            if pending_sub and len(self.numbers) >= 2:
+                self.flush()
+            return
+        self.flush()
+        self._start(tok)
+
+    def _start(self, tok: Token) -> None:
+        if tok.kind == "area":
+            self.tables.append(AreaTable(int(tok.value.rstrip(".")), "", tok.line))
+        elif tok.kind == "sub":
+            self.code, self.code_line = tok.value.rstrip("."), tok.line
+        elif tok.kind == "text" and self.table is not None:
+            if self.code is not None:
+                self.name.append(tok.value)
+            elif not self.table.subareas:
+                self.table.title = clean(f"{self.table.title} {tok.value}")
+
+    def flush(self) -> None:
+        """Close the pending row: a sub-area or a subtotal."""
+        table, nums = self.table, self.numbers
+        if table is None:
+            self.numbers = []
+        elif self.code is not None:
+            if len(nums) >= 2:
+                extra = " ".join(t.value for t in nums[:-2])
+                name = clean(" ".join(self.name) + " " + extra)
+                achieved, top = to_number(nums[-2].value), to_number(nums[-1].value)
+                table.subareas.append(SubArea(self.code, name, achieved, top, self.code_line))
+                self.code, self.name, self.numbers = None, [], []
+        else:
+            self._take_subtotal(table, nums)
+            self.numbers = []
+
+    @staticmethod
+    def _take_subtotal(table: AreaTable, nums: list[Token]) -> None:
+        """The subtotal is the pair "achieved max" whose max is the sum of maxima.
+
+        Any other bare number here (a page number) is ignored.
+        """
+        if not table.subareas or table.subtotal is not None:
+            return
+        maxes = sum(s.max for s in table.subareas)
+        pairs = [(a, b) for a, b in zip(nums, nums[1:], strict=False)]
+        fitting = [p for p in pairs if abs(to_number(p[1].value) - maxes) < 0.01]
+        chosen = fitting[-1] if fitting else (pairs[-1] if len(nums) == 2 else None)
+        if chosen:
+            table.subtotal = to_number(chosen[0].value)
+            table.subtotal_max = to_number(chosen[1].value)
+            table.subtotal_line = chosen[0].line
+
+
+def parse_overview(lines: list[str], start: int, end: int) -> dict[int, AreaTable]:
+    """Area tables found between lines[start:end], keyed by area number."""
+    walker = _Walker()
+    tokens = tokenize(lines, start, end)
+    for tok in tokens:
+        walker.feed(tok)
+    walker.flush()
+    if walker.code is not None:
+        raise ParseError(
+            f"score overview: sub-area {walker.code} has no 'achieved  max' numbers "
+            "(file cut off?)",
+            line=walker.code_line,
+        )
+    tables: dict[int, AreaTable] = {}
+    for table in walker.tables:
+        if table.subareas and table.number not in tables:
+            tables[table.number] = table
+    return tables
+
+
+def check_table(table: AreaTable, last_line: int) -> list[str]:
+    """Validate one area's table; return warnings, raise ParseError if unusable."""
+    warnings: list[str] = []
+    maxes = sum(s.max for s in table.subareas)
+    for sub in table.subareas:
+        if not sub.code.startswith(f"{table.number}."):
+            raise ParseError(
+                f"score overview: sub-area {sub.code} listed under area {table.number}",
+                line=sub.line,
+            )
+        if sub.score < 0 or sub.score > sub.max:
+            raise ParseError(
+                f"score overview: sub-area {sub.code} scores {sub.score:g} of max {sub.max:g}",
+                line=sub.line,
+            )
+    if table.subtotal is None:
+        if abs(maxes - 100) > 0.01:
+            raise ParseError(
+                f"score overview: area {table.number} table is incomplete (maxima add up to "
+                f"{maxes:g} of 100, no subtotal row; file cut off?)",
+                line=table.subareas[-1].line if table.subareas else last_line,
+            )
+        warnings.append(
+            f"area {table.number}: no subtotal row in the score overview; "
+            "the sum of its sub-areas is used"
+        )
+    elif table.subtotal < 0 or table.subtotal > (table.subtotal_max or 100):
+        raise ParseError(
+            f"score overview: area {table.number} subtotal {table.subtotal:g} outside "
+            f"0–{table.subtotal_max or 100:g}",
+            line=table.subtotal_line,
+        )
+    if table.subtotal_max is not None and abs(table.subtotal_max - maxes) > 0.01:
+        warnings.append(
+            f"area {table.number}: sub-area maxima add up to {maxes:g}, "
+            f"the subtotal row says {table.subtotal_max:g}"
+        )
+    return warnings
