@@ -72,9 +72,7 @@ def match_heading(name: str) -> list[AreaName]:
     """
     key = normalise_name(name)
     return [
-        row
-        for row in area_names()
-        if row.role != "table_title" and normalise_name(row.name) == key
+        row for row in area_names() if row.role != "table_title" and normalise_name(row.name) == key
     ]
 
 

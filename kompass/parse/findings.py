@@ -4,7 +4,8 @@ The tables come in several layouts: `<ul>` with "•" items, `<p>` items,
 `<ul>` with items glued together, plain text, a three-column variant with
 "Finns delar, kan bli bättre", and tables continued over a page break (with
 or without the header repeated, the first item of the continuation ending
-the last item before the break).
+the last item before the break). In PDF text the tabs are gone: the header
+may be split over lines and the body is running lines (`_read_untabbed`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ _COLUMN_KINDS = (
     ("styrkor", "strengths"),
 )
 _SEPARATOR_ROW = re.compile(r"^[\s\-–—|]*$")
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _ITEM_BREAK = "\x1f"
-# Items written without any bullet run together: "…enheterAnvändning av…".
-_GLUED = re.compile(r"(?<=[a-zåäö])(?=[A-ZÅÄÖ][a-zåäö])")
+_CONJUNCTION = re.compile(r"(och|eller|samt|respektive|resp\.|som|till)\b")
+_MAX_TITLE = 40  # a column title, not a sentence that starts with "Styrkor"
+# Items written without any bullet run together: "…enheterAnvändning av…",
+# "…Agenda 2030Ny översiktsplan".
+_GLUED = re.compile(r"(?<=[a-zåäö0-9)])(?=[A-ZÅÄÖ][a-zåäö])")
 
 
 def header_kinds(line: str) -> list[str] | None:
@@ -33,13 +38,32 @@ def header_kinds(line: str) -> list[str] | None:
     if len(cols) == 1 and "förbättring" in cols[0].casefold():
         # PDF text: "Styrkor Förbättringsmöjligheter" without a tab.
         cols = re.split(r"\s+(?=Finns delar|Förbättring)", cols[0])
-    kinds = []
-    for col in cols:
-        kind = next((k for key, k in _COLUMN_KINDS if key in col.casefold()), None)
-        if kind is None:
-            return None
-        kinds.append(kind)
-    return kinds
+    kinds = [_column_kind(col) for col in cols]
+    return None if None in kinds else kinds  # type: ignore[return-value]
+
+
+def _column_kind(title: str) -> str | None:
+    """The finding kind a column title names ("Styrkor", …); None for other text."""
+    if len(title) > _MAX_TITLE:
+        return None
+    return next((k for key, k in _COLUMN_KINDS if key in title.casefold()), None)
+
+
+def read_header(lines: list[str], idx: int, end: int) -> tuple[list[str] | None, int]:
+    """A findings header at lines[idx]: (column kinds, index after it) or (None, idx).
+
+    PDF text may put each column title on a line of its own ("Styrkor" /
+    "Förbättringsmöjligheter"); those lines are read as one header.
+    """
+    kinds = header_kinds(lines[idx])
+    if kinds is None:
+        return None, idx
+    after = idx + 1
+    if "\t" not in lines[idx]:
+        while after < end and (kind := _column_kind(lines[after].strip())) and kind not in kinds:
+            kinds.append(kind)
+            after += 1
+    return kinds, after
 
 
 def split_items(cell: str) -> tuple[list[str], bool]:
@@ -65,40 +89,106 @@ def split_items(cell: str) -> tuple[list[str], bool]:
 def _append(target: list[str], items: list[str], continues: bool) -> None:
     if continues and target:
         head, *items = items
-        prev = target[-1]
-        joined = prev[:-1] + head if prev.endswith("-") and prev[-2:-1].isalpha() else f"{prev} {head}"
-        target[-1] = joined
+        target[-1] = join_continuation(target[-1], head)
     target.extend(items)
 
 
-def parse_findings(lines: list[str], start: int, end: int) -> tuple[dict[str, list[str]], list[str]]:
+def join_continuation(before: str, after: str) -> str:
+    """Join an item cut by a page break; "verksamhets-" + "nivå" is one word.
+
+    A hyphen followed by a conjunction is Swedish shorthand ("uppföljnings- och
+    rapporteringssystem") and keeps its hyphen and space.
+    """
+    hyphenated = before.endswith("-") and before[-2:-1].isalpha()
+    if hyphenated and not _CONJUNCTION.match(after):
+        return before[:-1] + after
+    return f"{before} {after}"
+
+
+def parse_findings(
+    lines: list[str], start: int, end: int
+) -> tuple[dict[str, list[str]], list[str]]:
     """Findings in lines[start:end] of one area; returns (by kind, warnings)."""
     found: dict[str, list[str]] = {"strengths": [], "partial": [], "improvements": []}
     warnings: list[str] = []
     kinds: list[str] | None = None
-    for idx in range(start, end):
-        line = lines[idx]
-        header = header_kinds(line)
+    idx = start
+    while idx < end:
+        header, after = read_header(lines, idx, end)
         if header is not None:
             kinds = header
+            if "\t" not in lines[idx]:
+                idx = _read_untabbed(lines, idx, after, end, kinds, found, warnings)
+            else:
+                idx = after
             continue
+        line = lines[idx]
+        idx += 1
         if kinds is None or not line.strip() or _SEPARATOR_ROW.match(line):
             continue
+        if _PAGE_NUMBER.match(line):
+            continue  # a page number left in text without form feeds
         if not _is_table_row(line):
             kinds = None  # back in running text
             continue
-        for col, cell in enumerate(line.split("\t")):
-            if not cell.strip():
-                continue
-            kind = kinds[min(col, len(kinds) - 1)]
-            items, continues = split_items(cell)
-            if items and "•" not in cell and "<" not in cell and len(items[0]) > 200:
-                warnings.append(
-                    f"line {idx + 1}: findings written as plain text without item marks; "
-                    "kept as one item per cell"
-                )
-            _append(found[kind], items, continues)
+        _read_row(line, idx, kinds, found, warnings)
     return found, warnings
+
+
+def _read_row(
+    line: str, line_no: int, kinds: list[str], found: dict[str, list[str]], warnings: list[str]
+) -> None:
+    """One tab-separated table row: each cell's items go to its column's kind."""
+    for col, cell in enumerate(line.split("\t")):
+        if not cell.strip():
+            continue
+        kind = kinds[min(col, len(kinds) - 1)]
+        items, continues = split_items(cell)
+        if items and "•" not in cell and "<" not in cell and len(items[0]) > 200:
+            warnings.append(
+                f"line {line_no}: findings written as plain text without item marks; "
+                "kept as one item per cell"
+            )
+        _append(found[kind], items, continues)
+
+
+def _read_untabbed(
+    lines: list[str],
+    header: int,
+    start: int,
+    end: int,
+    kinds: list[str],
+    found: dict[str, list[str]],
+    warnings: list[str],
+) -> int:
+    """A table whose header has no tabs (PDF text): its body is running lines.
+
+    The body runs to the next header or the end of the area. Lines that start
+    with "•" start items, other lines continue them. Without column separators
+    a multi-column table cannot be split into strengths and improvements:
+    rather than mislabel them, its items are left out, with a warning.
+    """
+    body: list[str] = []
+    idx = start
+    while idx < end and read_header(lines, idx, end)[0] is None:
+        line = lines[idx].strip()
+        if line and not _SEPARATOR_ROW.match(line):
+            body.append(line)
+        idx += 1
+    if not body:
+        return idx
+    if len(kinds) > 1:
+        warnings.append(
+            f"line {header + 1}: findings table without column separators (PDF text?); "
+            "strengths and improvements cannot be told apart, so its items are not stored"
+        )
+        return idx
+    text = body[0]
+    for line in body[1:]:
+        text = f"{text} {line}" if line.startswith("•") else join_continuation(text, line)
+    items, continues = split_items(text)
+    _append(found[kinds[0]], items, continues)
+    return idx
 
 
 def _is_table_row(line: str) -> bool:

@@ -15,9 +15,7 @@ _PERFORMED = re.compile(
     rf"(?:under\s+|i\s+)?(?:(?P<month>{_MONTH_WORDS})\s+)?(?:år\s+)?(?P<year>(?:19|20)\d\d)",
     re.I,
 )
-_ORDINAL = re.compile(
-    rf"(?:kommunens|\w+s)\s+(?P<ord>{'|'.join(ORDINALS)})\s+utvärdering", re.I
-)
+_ORDINAL = re.compile(rf"(?:kommunens|\w+s)\s+(?P<ord>{'|'.join(ORDINALS)})\s+utvärdering", re.I)
 _INTERVIEWEES = re.compile(
     r"intervju\w*\s+med\s+(?:(?:ett|en|ca\.?|cirka|drygt|omkring|närmare|ungefär|totalt)\s+)*"
     r"(?P<n>\d{1,4})(?:-tal)?\s+(?:personer|intervjuade|medarbetare|förtroendevalda)",
@@ -26,7 +24,9 @@ _INTERVIEWEES = re.compile(
 _TITLE_NAME = re.compile(
     r"(?:Utvärdering|Analys) av\s+(?P<name>[\wÅÄÖåäöéü\- ]+?)\s+(?:kommun|stad)\b", re.I
 )
-_ORGS = re.compile(r"\b(SKR|SKL|Sveriges Kommuner och (?:Regioner|Landsting))\b|[\w\-]+s (?:kommun|stad)\b")
+_ORGS = re.compile(
+    r"\b(SKR|SKL|Sveriges Kommuner och (?:Regioner|Landsting))\b|[\w\-]+s (?:kommun|stad)\b"
+)
 _PERSON = re.compile(r"^[A-ZÅÄÖÉ][\wåäöéü\-]+(?: [A-ZÅÄÖÉ][\wåäöéü\-]+){1,3}$")
 
 
@@ -56,7 +56,11 @@ def parse_metadata(lines: list[str]) -> Metadata:
     performed = _PERFORMED.search(text)
     municipality = _municipality(performed, title)
     year = _year(performed, title)
-    month = MONTHS.get(performed.group("month").lower()) if performed and performed.group("month") else _title_month(title)
+    month = (
+        MONTHS.get(performed.group("month").lower())
+        if performed and performed.group("month")
+        else _title_month(title)
+    )
     ordinal = _ORDINAL.search(text)
     interviewees = _INTERVIEWEES.search(text)
     meta = Metadata(
@@ -67,8 +71,11 @@ def parse_metadata(lines: list[str]) -> Metadata:
         interviewees=int(interviewees.group("n")) if interviewees else None,
         evaluators=parse_evaluators(front_matter(lines)),
     )
-    for label, value in (("month", month), ("evaluation number", meta.evaluation_number),
-                         ("number of interviewees", meta.interviewees)):
+    for label, value in (
+        ("month", month),
+        ("evaluation number", meta.evaluation_number),
+        ("number of interviewees", meta.interviewees),
+    ):
         if value is None:
             meta.warnings.append(f"{label} not stated in the report")
     if not meta.evaluators:
@@ -90,7 +97,10 @@ def _municipality(performed: re.Match[str] | None, title: str) -> Municipality:
             return found
     named = candidates[0] if candidates else None
     if named:
-        raise ParseError(f"municipality {named!r} is not one of Sweden's 290 municipalities")
+        stated_at = performed.string.count("\n", 0, performed.start()) + 1 if performed else None
+        raise ParseError(
+            f"municipality {named!r} is not one of Sweden's 290 municipalities", line=stated_at
+        )
     raise ParseError("municipality not found: no 'Utvärderingen av … kommun' or title naming it")
 
 

@@ -61,8 +61,8 @@ def parse_text(text: str, source: str = "") -> Evaluation:
 def _parse(lines: list[str], source: str) -> Evaluation:
     if not any("kommunkompass" in line.casefold() for line in lines[:200]):
         raise ParseError("not a Kommunkompassen report: the word 'Kommunkompassen' is missing")
-    meta = parse_metadata(lines)
     headings = find_headings(lines)
+    meta = parse_metadata(lines)
     overview_at = find_overview(lines, headings)
     framework, fw_warnings = decide_framework(headings)
     tables = parse_overview(lines, overview_at + 1, len(lines))
@@ -84,9 +84,16 @@ def _parse(lines: list[str], source: str) -> Evaluation:
     total = round(sum(a.score for a in areas), 2)
     stated_total = summary.current.total if summary.current else None
     if stated_total is not None and abs(stated_total - total) > HEADER_TOLERANCE:
-        discrepancies.append(Discrepancy(None, "total", stated_total, total,
-                                         summary.current.line if summary.current else 0,
-                                         "summary table total vs sum of areas"))
+        discrepancies.append(
+            Discrepancy(
+                None,
+                "total",
+                stated_total,
+                total,
+                summary.current.line if summary.current else 0,
+                "summary table total vs sum of areas",
+            )
+        )
     return Evaluation(
         municipality=meta.municipality.name,
         municipality_code=meta.municipality.code,
@@ -126,15 +133,23 @@ def find_headings(lines: list[str]) -> list[Heading]:
             fallback[heading.number] = heading
     found = {**fallback, **matched}
     missing = [n for n in range(1, 9) if n not in found]
+    if len(missing) == 8:
+        raise ParseError(
+            "not a complete Kommunkompassen report: no area headings 'Område 1' … 'Område 8'",
+            line=len(lines),
+        )
     if missing:
         names = ", ".join(str(n) for n in missing)
-        raise ParseError(f"area {names} missing: no heading 'Område {missing[0]} …' found",
-                         line=len(lines))
+        raise ParseError(
+            f"area {names} missing: no heading 'Område {missing[0]} …' found", line=len(lines)
+        )
     headings = [found[n] for n in range(1, 9)]
     for prev, nxt in zip(headings, headings[1:], strict=False):
         if nxt.line <= prev.line:
-            raise ParseError(f"area headings out of order: 'Område {nxt.number}' before "
-                             f"'Område {prev.number}'", line=nxt.line + 1)
+            raise ParseError(
+                f"area headings out of order: 'Område {nxt.number}' before 'Område {prev.number}'",
+                line=nxt.line + 1,
+            )
     return headings
 
 
@@ -144,8 +159,10 @@ def find_overview(lines: list[str], headings: list[Heading]) -> int:
     for idx in range(after + 1, len(lines)):
         if _OVERVIEW.match(lines[idx].replace("\t", " ")):
             return idx
-    raise ParseError("score overview 'Översikt av poängfördelning' not found after area 8 "
-                     "(file cut off?)", line=len(lines))
+    raise ParseError(
+        "score overview 'Översikt av poängfördelning' not found after area 8 (file cut off?)",
+        line=len(lines),
+    )
 
 
 def decide_framework(headings: list[Heading]) -> tuple[str, list[str]]:
@@ -157,11 +174,15 @@ def decide_framework(headings: list[Heading]) -> tuple[str, list[str]]:
         for fw in matches:
             votes[fw] += 1
         if not matches:
-            warnings.append(f"line {h.line + 1}: area {h.number} heading {h.name!r} is not a "
-                            "known area name")
+            warnings.append(
+                f"line {h.line + 1}: area {h.number} heading {h.name!r} is not a known area name"
+            )
     if votes["2010"] == votes["2020"]:
-        raise ParseError("framework generation unclear: the 'Område' headings match neither "
-                         "the 2010 nor the 2020 area names", line=headings[0].line + 1)
+        raise ParseError(
+            "framework generation unclear: the 'Område' headings match neither "
+            "the 2010 nor the 2020 area names",
+            line=headings[0].line + 1,
+        )
     return ("2010" if votes["2010"] > votes["2020"] else "2020"), warnings
 
 
@@ -186,8 +207,16 @@ def _trailing_score(line: str) -> float | None:
     return None
 
 
-def build_area(lines: list[str], heading: Heading, end: int, table: AreaTable, framework: str,
-               summary: Summary, warnings: list[str], discrepancies: list[Discrepancy]) -> Area:
+def build_area(
+    lines: list[str],
+    heading: Heading,
+    end: int,
+    table: AreaTable,
+    framework: str,
+    summary: Summary,
+    warnings: list[str],
+    discrepancies: list[Discrepancy],
+) -> Area:
     """One area: chosen score, sub-areas, findings, and its discrepancies."""
     n = heading.number
     stated, stated_line = stated_score(lines, heading.line, end)
@@ -200,15 +229,26 @@ def build_area(lines: list[str], heading: Heading, end: int, table: AreaTable, f
     else:
         score, line = sub_sum, table.line
     if table.subtotal is not None and abs(sub_sum - table.subtotal) > SUM_TOLERANCE:
-        discrepancies.append(Discrepancy(n, "subarea_sum", sub_sum, score, line,
-                                         "sum of sub-areas vs subtotal row"))
+        discrepancies.append(
+            Discrepancy(n, "subarea_sum", sub_sum, score, line, "sum of sub-areas vs subtotal row")
+        )
     if summary_value is not None and abs(summary_value - score) > HEADER_TOLERANCE:
-        discrepancies.append(Discrepancy(n, "summary_table", summary_value, score,
-                                         summary.current.line if summary.current else line,
-                                         "summary table vs sub-area table"))
+        discrepancies.append(
+            Discrepancy(
+                n,
+                "summary_table",
+                summary_value,
+                score,
+                summary.current.line if summary.current else line,
+                "summary table vs sub-area table",
+            )
+        )
     if stated is not None and stated_line and abs(stated - score) > HEADER_TOLERANCE:
-        discrepancies.append(Discrepancy(n, "area_header", stated, score, stated_line,
-                                         "area's 'Poäng' vs sub-area table"))
+        discrepancies.append(
+            Discrepancy(
+                n, "area_header", stated, score, stated_line, "area's 'Poäng' vs sub-area table"
+            )
+        )
     if stated is None:
         warnings.append(f"area {n}: no 'Poäng' stated in the area text")
     findings, finding_warnings = parse_findings(lines, heading.line, end)
@@ -217,20 +257,33 @@ def build_area(lines: list[str], heading: Heading, end: int, table: AreaTable, f
         if not findings[kind]:
             warnings.append(f"area {n}: no {kind} found")
     return Area(
-        number=n, name=canonical_name(framework, n), score=score, line=line,
-        subareas=table.subareas, strengths=findings["strengths"], partial=findings["partial"],
-        improvements=findings["improvements"], stated_score=stated, stated_line=stated_line,
+        number=n,
+        name=canonical_name(framework, n),
+        score=score,
+        line=line,
+        subareas=table.subareas,
+        strengths=findings["strengths"],
+        partial=findings["partial"],
+        improvements=findings["improvements"],
+        stated_score=stated,
+        stated_line=stated_line,
     )
 
 
 def parse_facts(lines: list[str]) -> dict[str, str]:
     """ "Kortfakta" key/value rows (population, kommungrupp, …) if present."""
     facts: dict[str, str] = {}
-    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*\d?\.?\s*Kortfakta", line)
-                  and not _TOC_TAIL.search(line)), None)
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if re.match(r"^\s*\d?\.?\s*Kortfakta", line) and not _TOC_TAIL.search(line)
+        ),
+        None,
+    )
     if start is None:
         return facts
-    for line in lines[start + 1:start + 40]:
+    for line in lines[start + 1 : start + 40]:
         parts = cells(line)
         if len(parts) == 2:
             facts[parts[0]] = parts[1]

@@ -8,14 +8,19 @@ numbers keep pointing at the same place in the file.
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
 from kompass.parse.model import ParseError
 
-MAX_BYTES = 50 * 1024 * 1024
+MB = 1024 * 1024
+MAX_BYTES = 50 * MB
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 PDF_MAGIC = b"%PDF-"
 
@@ -31,27 +36,32 @@ def read_report_text(path: Path) -> tuple[str, str]:
     unreadable.
     """
     try:
+        if path.is_dir():
+            raise ParseError("is a folder, not a report file", source=path.name)
         size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ParseError(
+                f"file is {size / MB:.0f} MB; reports over {MAX_BYTES // MB} MB are refused",
+                source=path.name,
+            )
+        data = path.read_bytes()
     except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror}", source=path.name) from exc
-    if size > MAX_BYTES:
-        raise ParseError(
-            f"file is {size / 1e6:.0f} MB; reports over {MAX_BYTES // 1_000_000} MB are refused",
-            source=path.name,
-        )
-    data = path.read_bytes()
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
     return bytes_to_text(data, path.name)
 
 
 def bytes_to_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode report bytes (text or PDF) into normalised text."""
     if len(data) > MAX_BYTES:
-        raise ParseError("file too large (over 50 MB)", source=name)
+        raise ParseError(f"file too large (over {MAX_BYTES // MB} MB)", source=name)
     if not data.strip():
         raise ParseError("file is empty", source=name)
     if data.lstrip()[:5] == PDF_MAGIC:
         return normalise(pdf_to_text(data, name)), "pdf"
-    return normalise(decode(data, name)), "text"
+    text = decode(data, name)
+    if not text.replace("\ufeff", "").strip():
+        raise ParseError("file is empty", source=name)  # a BOM and blank lines
+    return normalise(text), "text"
 
 
 def decode(data: bytes, name: str) -> str:
@@ -70,13 +80,32 @@ def decode(data: bytes, name: str) -> str:
         if text.count("\ufffd") > 0:
             text = data.decode("latin-1")
     if len(_MOJIBAKE.findall(text)) > 3:
-        try:
-            text = text.encode("cp1252").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
+        text = undo_mojibake(text)
     if _control_share(text) > 0.01:
         raise ParseError("binary file: not a text or PDF report", source=name)
     return text
+
+
+def undo_mojibake(text: str) -> str:
+    """UTF-8 text that was read as cp1252 and saved again: "Ã¤" -> "ä".
+
+    Bytes that cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D; the last
+    is in the UTF-8 of "”") come back as C1 control characters, as Windows and
+    browsers decode them, so they are mapped back to their byte. The text is
+    returned unchanged if it does not turn into valid UTF-8.
+    """
+    raw = bytearray()
+    for char in text:
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(char) > 0xFF:
+                return text
+            raw.append(ord(char))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return text
 
 
 def _control_share(text: str) -> float:
@@ -87,20 +116,39 @@ def _control_share(text: str) -> float:
     return bad / len(sample)
 
 
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Keep pypdf's log messages and warnings about broken files off stderr.
+
+    The CLI promises one line on stderr for a bad file; what pypdf noticed
+    ends up in the ParseError instead.
+    """
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 def pdf_to_text(data: bytes, name: str) -> str:
     """Extract the text of a PDF, pages separated by form feeds."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(BytesIO(data))
-        if reader.is_encrypted:
-            raise ParseError("PDF is encrypted; save an unprotected copy", source=name)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _quiet_pypdf():
+            reader = PdfReader(BytesIO(data))
+            if reader.is_encrypted:
+                raise ParseError("PDF is encrypted; save an unprotected copy", source=name)
+            pages = [page.extract_text() or "" for page in reader.pages]
     except ParseError:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise ParseError(f"not a readable PDF ({type(exc).__name__}: {exc})", source=name) from exc
+    except Exception as exc:  # pypdf on a broken file can raise almost anything
+        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        raise ParseError(f"not a readable PDF ({detail})", source=name) from exc
     if not any(p.strip() for p in pages):
         raise ParseError("PDF has no text layer (scanned?); no text to parse", source=name)
     return "\f".join(pages)
@@ -145,30 +193,56 @@ def _page_bounds(lines: list[str], page_starts: list[int]) -> list[list[int]]:
     ]
 
 
+def _edge_lines(filled: list[int]) -> list[int]:
+    """Indexes of a page's first and last two non-empty lines, outermost first."""
+    order = [filled[0], filled[-1], *filled[1:2], *filled[-2:-1]] if filled else []
+    return list(dict.fromkeys(order))
+
+
 def _blank_furniture(lines: list[str], page_starts: list[int]) -> None:
     pages = _page_bounds(lines, page_starts)
-    # Page numbers: the first or last line of a page, a bare number that
-    # follows the page count (same offset on most pages). A table cell that
-    # happens to end a page does not follow the count, so it stays.
-    candidates: list[tuple[int, int]] = []
+    _blank_page_numbers(lines, pages)
+    _blank_running_lines(lines, pages)
+
+
+def _blank_page_numbers(lines: list[str], pages: list[list[int]]) -> None:
+    """Blank page numbers: "Sida 3 av 40" at a page edge, or a bare number.
+
+    A bare number counts if it is among the first or last two lines of a page
+    (a running header may come before it) and follows the page count, i.e.
+    has the same offset from the page index on most pages. A table cell that
+    happens to sit at a page edge does not follow the count, so it stays.
+    """
+    candidates: list[list[tuple[int, int]]] = []
     for page_no, filled in enumerate(pages):
-        for i in {filled[0], filled[-1]} if filled else set():
+        on_page: list[tuple[int, int]] = []
+        for i in _edge_lines(filled):
             stripped = lines[i].strip()
             if re.fullmatch(r"\d{1,3}", stripped):
-                candidates.append((i, int(stripped) - page_no))
-            elif _PAGE_NUMBER.match(stripped):
+                on_page.append((i, int(stripped) - page_no))
+            elif _PAGE_NUMBER.match(stripped) and i in (filled[0], filled[-1]):
                 lines[i] = ""
-    offsets = Counter(offset for _, offset in candidates)
+        candidates.append(on_page)
+    offsets = Counter(offset for page in candidates for offset in {o for _, o in page})
     if offsets:
         offset, seen = offsets.most_common(1)[0]
         if seen >= 2:
-            for i, cand in candidates:
-                if cand == offset:
-                    lines[i] = ""
-    # Running headers and footers: the same short line at the edge of many pages.
+            for page in candidates:
+                # One page number per page: the match nearest the page edge.
+                hit = next((i for i, cand in page if cand == offset), None)
+                if hit is not None:
+                    lines[hit] = ""
+
+
+def _blank_running_lines(lines: list[str], pages: list[list[int]]) -> None:
+    """Blank running headers and footers: the same short line at the edge of many pages."""
     edges = [i for filled in pages for i in filled[:2] + filled[-2:]]
     counts = Counter(lines[i].strip() for i in edges if lines[i].strip())
     for i in edges:
         stripped = lines[i].strip()
-        if counts[stripped] >= max(3, len(pages) // 2) and "\t" not in lines[i] and len(stripped) > 3:
+        if (
+            counts[stripped] >= max(3, len(pages) // 2)
+            and "\t" not in lines[i]
+            and len(stripped) > 3
+        ):
             lines[i] = ""
