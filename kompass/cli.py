@@ -1,18 +1,55 @@
-"""The `kompass` command: ingest, parse --json, check (and more to come)."""
+"""The `kompass` command: ingest, parse --json, check (and more to come).
+
+Exit codes: 0 success; 1 `ingest` stored what it could but some file failed,
+or the database could not be opened; 2 a file could not be parsed (`parse`,
+`check`). Errors a user can cause are one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
-from kompass.parse import ParseError, parse_report
+from kompass.config import db_path, reports_dir
+from kompass.parse import Discrepancy, Evaluation, ParseError, parse_report
+from kompass.store import (
+    IngestResult,
+    Progress,
+    StoreError,
+    ingest_many,
+    internal_error_message,
+)
+
+BAR_WIDTH = 20
+
+
+def _parse_file(path: Path) -> Evaluation:
+    """parse_report, with every failure as a one-line ParseError.
+
+    Unreadable paths (a folder, no permission) and unexpected parser
+    exceptions (bugs) included: users get one line, never a traceback.
+    """
+    try:
+        return parse_report(path)
+    except ParseError:
+        raise
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
+    except Exception as exc:
+        raise ParseError(internal_error_message(exc), source=path.name) from exc
+
+
+# --- parse -----------------------------------------------------------------------
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
     try:
-        evaluation = parse_report(Path(args.file))
+        evaluation = _parse_file(Path(args.file))
     except ParseError as exc:
         print(f"kompass parse: {exc}", file=sys.stderr)
         return 2
@@ -21,17 +58,192 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- ingest ----------------------------------------------------------------------
+
+
+def _progress_bar(stream: TextIO) -> Progress:
+    """A callback drawing `[#####-----] 3/5 sala-2023.txt` on one terminal line."""
+
+    def draw(done: int, total: int, path: Path) -> None:
+        filled = BAR_WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        stream.write(f"\r\033[K[{bar}] {done}/{total} {path.name}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return draw
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain text table: left-aligned text, right-aligned numbers."""
+    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for cell, width in zip(cells, widths, strict=True):
+            numeric = cell.replace(".", "", 1).isdigit()
+            parts.append(cell.rjust(width) if numeric else cell.ljust(width))
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _summary_rows(results: Sequence[IngestResult]) -> list[list[str]]:
+    return [
+        [
+            r.file_name,
+            r.municipality,
+            str(r.year),
+            _number(r.total),
+            str(r.n_discrepancies),
+            str(r.n_warnings),
+            r.status,
+        ]
+        for r in results
+    ]
+
+
+def _one_line_summary(
+    results: Sequence[IngestResult], failures: Sequence[tuple[str, str]], db: Path
+) -> str:
+    counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged")}
+    n_files = len(results) + len(failures)
+    return (
+        f"{n_files} file{'s' if n_files != 1 else ''}: {counts['added']} added, "
+        f"{counts['replaced']} replaced, {counts['unchanged']} unchanged, "
+        f"{len(failures)} failed ({db})"
+    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [reports_dir()]
+    db = Path(args.db) if args.db else db_path()
+    show_bar = not args.quiet and sys.stderr.isatty()
+    progress = _progress_bar(sys.stderr) if show_bar else None
+    try:
+        results, failures = ingest_many(paths, db, progress)
+    except StoreError as exc:
+        if show_bar:
+            sys.stderr.write("\n")
+        print(f"kompass ingest: {exc}", file=sys.stderr)
+        return 1
+    if not results and not failures:
+        failures = [(str(p), "no .txt, .md or .pdf reports found") for p in paths]
+    if args.quiet:
+        print(_one_line_summary(results, failures, db))
+    else:
+        if results:
+            headers = ["file", "municipality", "year", "total", "discrepancies", "warnings"]
+            print(format_table([*headers, "status"], _summary_rows(results)))
+        print(_one_line_summary(results, failures, db))
+    for file, message in failures:
+        print(f"{file}: {message}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+# --- check -----------------------------------------------------------------------
+
+
+def explain_discrepancy(d: Discrepancy) -> str:
+    """One sentence saying which statements disagree, where, and which value is used."""
+    where = f"area {d.area}" if d.area is not None else "total"
+    stated, chosen = _number(d.stated), _number(d.chosen)
+    if d.kind == "area_header":
+        text = (
+            f"the area's 'Poäng' says {stated} (line {d.line}), the sub-area table gives {chosen}"
+        )
+    elif d.kind == "subarea_sum":
+        text = f"the sub-areas add up to {stated}, the subtotal row says {chosen} (line {d.line})"
+    elif d.kind == "summary_table":
+        text = f"the summary table says {stated} (line {d.line}), the sub-area table gives {chosen}"
+    elif d.kind == "total":
+        text = (
+            f"the summary table's total says {stated} (line {d.line}), the areas add up to {chosen}"
+        )
+    else:
+        text = f"{d.kind}: {stated} stated (line {d.line}) vs {chosen}"
+    return f"{where}: {text}; {chosen} is used"
+
+
+def describe(evaluation: Evaluation, name: str) -> str:
+    """The human-readable `kompass check` report of one parsed file."""
+    e = evaluation
+    month = f"-{e.month:02d}" if e.month else ""
+    total = _number(e.total)
+    if e.stated_total is not None:
+        total += f" (summary table says {_number(e.stated_total)})"
+    lines = [
+        name,
+        f"  municipality  {e.municipality} ({e.municipality_code})",
+        f"  year          {e.year}{month}",
+        f"  framework     {e.framework}",
+        f"  total         {total}",
+        "  areas",
+    ]
+    width = max(len(a.name) for a in e.areas) if e.areas else 0
+    for a in e.areas:
+        lines.append(
+            f"    {a.number}  {a.name.ljust(width)}  {_number(a.score):>5}  "
+            f"{len(a.subareas)} sub-areas  (line {a.line})"
+        )
+    lines.append(f"  discrepancies ({len(e.discrepancies)})")
+    lines += [f"    {explain_discrepancy(d)}" for d in e.discrepancies]
+    lines.append(f"  warnings ({len(e.warnings)})")
+    lines += [f"    {w}" for w in e.warnings]
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    failed = False
+    for index, file in enumerate(args.files):
+        path = Path(file)
+        try:
+            evaluation = _parse_file(path)
+        except ParseError as exc:
+            print(f"kompass check: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        if index:
+            print()
+        print(describe(evaluation, str(path)))
+    return 2 if failed else 0
+
+
+# --- entry point -----------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kompass", description=__doc__)
+    parser = argparse.ArgumentParser(prog="kompass", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+
     p = sub.add_parser("parse", help="parse one report; print the parse contract")
     p.add_argument("--json", action="store_true", help="JSON on stdout (the default)")
     p.add_argument("file")
     p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("ingest", help="parse reports and store them in the database")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="report files or folders (default: data/reports)"
+    )
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+    p.add_argument("--quiet", action="store_true", help="print a one-line summary only")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("check", help="parse reports without storing; explain what was found")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_check)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    # pypdf logs warnings about broken PDFs; the ParseError already says it in one line.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

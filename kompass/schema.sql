@@ -1,0 +1,135 @@
+-- The kompass store (DuckDB). One place that documents every table.
+-- Reference data (municipality, neighbour, framework_area) is loaded from data/;
+-- everything else comes from ingested reports or imports, with provenance.
+
+-- Sweden's 290 municipalities (data/municipalities.csv; centroid from
+-- data/municipalities.geojson geo_point_2d).
+CREATE TABLE IF NOT EXISTS municipality (
+    code              VARCHAR PRIMARY KEY,   -- SCB kommunkod, 4 digits, leading zero kept
+    name              VARCHAR NOT NULL,
+    county_code       VARCHAR NOT NULL,
+    county_name       VARCHAR NOT NULL,
+    kommungrupp_code  VARCHAR,              -- SKR kommungrupp 2023 (A1–C9)
+    kommungrupp_name  VARCHAR,
+    population        INTEGER,              -- SCB via Kolada, 31 Dec of population_year
+    population_year   INTEGER,
+    lat               DOUBLE,               -- polygon centroid
+    lon               DOUBLE
+);
+
+-- Land borders (data/neighbours.csv), both directions.
+CREATE TABLE IF NOT EXISTS neighbour (
+    code           VARCHAR NOT NULL,
+    neighbour_code VARCHAR NOT NULL,
+    PRIMARY KEY (code, neighbour_code)
+);
+
+-- Area names of both framework generations (data/frameworks.csv).
+CREATE TABLE IF NOT EXISTS framework_area (
+    framework          VARCHAR NOT NULL,    -- '2010' | '2020'
+    area               INTEGER NOT NULL,    -- 1..8
+    name               VARCHAR NOT NULL,
+    role               VARCHAR NOT NULL,    -- canonical | alias | table_title
+    maps_to_2020_area  INTEGER              -- 2010 rows: approximate 2020 counterpart
+);
+
+CREATE SEQUENCE IF NOT EXISTS report_seq;
+-- One ingested file (a report, or an import CSV).
+CREATE TABLE IF NOT EXISTS report (
+    report_id       INTEGER PRIMARY KEY DEFAULT nextval('report_seq'),
+    sha256          VARCHAR NOT NULL UNIQUE,
+    file_name       VARCHAR NOT NULL,
+    format          VARCHAR NOT NULL,       -- text | pdf | csv
+    parser_version  VARCHAR NOT NULL,
+    ingested_at     TIMESTAMP NOT NULL,     -- UTC
+    warnings        VARCHAR[] NOT NULL DEFAULT []
+);
+
+CREATE SEQUENCE IF NOT EXISTS evaluation_seq;
+-- One evaluation of one municipality in one year. At most one row per
+-- (municipality_code, year): a report outranks an import, which outranks a
+-- value stated in a later report.
+CREATE TABLE IF NOT EXISTS evaluation (
+    evaluation_id      INTEGER PRIMARY KEY DEFAULT nextval('evaluation_seq'),
+    municipality_code  VARCHAR NOT NULL,
+    year               INTEGER NOT NULL,
+    month              INTEGER,
+    framework          VARCHAR NOT NULL,    -- '2010' | '2020'
+    origin             VARCHAR NOT NULL,    -- report | import | stated_in_report
+    report_id          INTEGER NOT NULL,    -- the file it came from (for stated: the later report)
+    evaluation_number  INTEGER,
+    interviewees       INTEGER,
+    evaluators         VARCHAR[] NOT NULL DEFAULT [],
+    total              DOUBLE,              -- sum of area scores (or the stated total)
+    total_line         INTEGER,             -- line of the stated total, if any
+    source_note        VARCHAR,             -- free text: "Sala 2019 i sala-2023.txt", kalla
+    UNIQUE (municipality_code, year)
+);
+
+-- The chosen score per area, with the line it came from and the area's own "Poäng".
+-- For a stated evaluation, line is the summary table's header line (the parser
+-- keeps one line per column of that table).
+CREATE TABLE IF NOT EXISTS area_score (
+    evaluation_id  INTEGER NOT NULL,
+    area           INTEGER NOT NULL,        -- 1..8 in the evaluation's framework
+    score          DOUBLE NOT NULL,         -- 0..100
+    line           INTEGER,
+    stated_score   DOUBLE,
+    stated_line    INTEGER,
+    PRIMARY KEY (evaluation_id, area)
+);
+
+CREATE TABLE IF NOT EXISTS subarea_score (
+    evaluation_id  INTEGER NOT NULL,
+    area           INTEGER NOT NULL,
+    code           VARCHAR NOT NULL,        -- "1.1"
+    name           VARCHAR NOT NULL,
+    score          DOUBLE NOT NULL,
+    max            DOUBLE NOT NULL,
+    line           INTEGER,
+    PRIMARY KEY (evaluation_id, code)
+);
+
+-- Strengths, partial points and improvements, in report order.
+CREATE TABLE IF NOT EXISTS finding (
+    evaluation_id  INTEGER NOT NULL,
+    area           INTEGER NOT NULL,
+    kind           VARCHAR NOT NULL,        -- strengths | partial | improvements
+    ordinal        INTEGER NOT NULL,
+    text           VARCHAR NOT NULL,
+    PRIMARY KEY (evaluation_id, area, kind, ordinal)
+);
+
+CREATE SEQUENCE IF NOT EXISTS reference_seq;
+-- A mean (or other reference) per area: "Medel 2020-" stated in a report,
+-- or imported with its source.
+CREATE TABLE IF NOT EXISTS reference_series (
+    reference_id      INTEGER PRIMARY KEY DEFAULT nextval('reference_seq'),
+    label             VARCHAR NOT NULL,
+    framework         VARCHAR NOT NULL,
+    year              INTEGER,
+    n_municipalities  INTEGER,
+    total             DOUBLE,
+    report_id         INTEGER NOT NULL,     -- the report or import file it came from
+    source_note       VARCHAR,
+    line              INTEGER,
+    UNIQUE (label, framework, report_id)
+);
+
+CREATE TABLE IF NOT EXISTS reference_score (
+    reference_id  INTEGER NOT NULL,
+    area          INTEGER NOT NULL,
+    score         DOUBLE NOT NULL,
+    PRIMARY KEY (reference_id, area)
+);
+
+-- Where a report contradicts itself (rule in DESIGN.md, "Which number wins").
+CREATE TABLE IF NOT EXISTS discrepancy (
+    evaluation_id  INTEGER NOT NULL,
+    area           INTEGER,                 -- NULL for the total
+    kind           VARCHAR NOT NULL,        -- area_header | subarea_sum | summary_table | total
+    stated         DOUBLE NOT NULL,
+    chosen         DOUBLE NOT NULL,
+    line           INTEGER,
+    note           VARCHAR
+);

@@ -1,0 +1,608 @@
+"""Parsed reports -> the DuckDB store (tables documented in `kompass/schema.sql`).
+
+Reference tables come from `data/` (municipalities.csv with centroids from
+municipalities.geojson, neighbours.csv, frameworks.csv); everything else
+comes from `kompass.parse` output of ingested report files. Ingesting one
+file is one transaction: the same bytes twice change nothing, and a changed
+report for the same municipality and year replaces the old evaluation.
+
+Connections are short-lived on purpose (DuckDB locks the file per process):
+open with `connect()`, work, and let the context manager close it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from kompass.config import data_dir, db_path
+from kompass.frameworks import area_names
+from kompass.municipalities import municipalities
+from kompass.parse import PARSER_VERSION, Evaluation, ParseError, ScoreSeries, parse_bytes
+from kompass.parse.model import FINDING_KINDS
+from kompass.parse.text import MAX_BYTES
+
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+TABLES: tuple[str, ...] = tuple(
+    re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
+)
+REPORT_SUFFIXES = (".txt", ".md", ".pdf")
+LOCK_WAIT_SECONDS = 1.0
+# The 2020 framework replaced the 2010 one from the 2020 evaluations on.
+FIRST_2020_YEAR = 2020
+
+Connection = duckdb.DuckDBPyConnection
+Progress = Callable[[int, int, Path], None]
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written (the message is for users)."""
+
+
+class StoreLockedError(StoreError):
+    """Another process (or connection) holds a conflicting lock on the database."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What `ingest` did with one file (values from the parsed report)."""
+
+    file_name: str
+    status: str  # added | unchanged | replaced
+    municipality: str
+    municipality_code: str
+    year: int
+    total: float
+    n_discrepancies: int
+    n_warnings: int
+    evaluation_id: int | None
+
+
+# --- connections -----------------------------------------------------------------
+
+
+@contextmanager
+def connect(
+    path: Path | None = None, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[Connection]:
+    """Open the store (default `config.db_path()`), yield the connection, always close it.
+
+    A read-write connection always sees an initialised store (schema and
+    reference tables). A read-only open of a missing file initialises it
+    first. A lock held elsewhere is retried for `wait` seconds, then raises
+    `StoreLockedError`.
+    """
+    path = Path(path) if path is not None else db_path()
+    if read_only and not path.exists():
+        init_store(path)
+    con = _open(path, read_only, wait)
+    try:
+        if not read_only:
+            _initialise(con)
+        yield con
+    finally:
+        con.close()
+
+
+def _open(path: Path, read_only: bool, wait: float) -> Connection:
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise StoreError(f"cannot open the database {path}: {reason}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreLockedError(
+                    f"the database {path} is in use by another process; try again in a moment"
+                ) from exc
+            time.sleep(0.05)
+
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    message = str(exc)
+    # Another process holds the file lock, or this process holds a connection
+    # opened with the other read_only setting.
+    return "Could not set lock" in message or "different configuration" in message
+
+
+def init_store(path: Path | None = None) -> Path:
+    """Create the schema and load the reference tables if they are empty (idempotent)."""
+    path = Path(path) if path is not None else db_path()
+    with connect(path):
+        pass  # a read-write connect() initialises
+    return path
+
+
+def _initialise(con: Connection) -> None:
+    existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    needs_schema = not set(TABLES) <= existing
+    counts = {} if needs_schema else _counts(con, ("municipality", "neighbour", "framework_area"))
+    if not needs_schema and all(counts.values()):
+        return  # nothing to write: keeps a plain open free of writes
+    with transaction(con):
+        if needs_schema:
+            con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+        if not counts.get("municipality"):
+            _load_municipalities(con)
+        if not counts.get("neighbour"):
+            _load_neighbours(con)
+        if not counts.get("framework_area"):
+            _load_framework_areas(con)
+
+
+@contextmanager
+def transaction(con: Connection) -> Iterator[Connection]:
+    """BEGIN … COMMIT; ROLLBACK on any exception (which then propagates)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _insert_rows(
+    con: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> None:
+    """Insert rows in one statement; each column travels as one list parameter.
+
+    `table` and `columns` are names from this module, never user input.
+    """
+    if not rows:
+        return
+    selects = ", ".join("unnest(?)" for _ in columns)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selects}"
+    con.execute(sql, [list(values) for values in zip(*rows, strict=True)])
+
+
+# --- reference tables ------------------------------------------------------------
+
+
+def _centroids(path: Path) -> dict[str, tuple[float, float]]:
+    """Municipality code -> (lat, lon) from the GeoJSON's `id` and `geo_point_2d`."""
+    if not path.exists():
+        return {}
+    features = json.loads(path.read_text(encoding="utf-8")).get("features", [])
+    points: dict[str, tuple[float, float]] = {}
+    for feature in features:
+        props = feature.get("properties") or {}
+        point = props.get("geo_point_2d")
+        if props.get("id") and point and len(point) == 2:
+            points[str(props["id"]).zfill(4)] = (float(point[0]), float(point[1]))
+    return points
+
+
+def _load_municipalities(con: Connection) -> None:
+    points = _centroids(data_dir() / "municipalities.geojson")
+    rows = [
+        (
+            m.code,
+            m.name,
+            m.county_code,
+            m.county_name,
+            m.kommungrupp_code or None,
+            m.kommungrupp_name or None,
+            m.population,
+            m.population_year,
+            *points.get(m.code, (None, None)),
+        )
+        for m in municipalities()
+    ]
+    columns = (
+        "code",
+        "name",
+        "county_code",
+        "county_name",
+        "kommungrupp_code",
+        "kommungrupp_name",
+        "population",
+        "population_year",
+        "lat",
+        "lon",
+    )
+    _insert_rows(con, "municipality", columns, rows)
+
+
+def _load_neighbours(con: Connection) -> None:
+    path = data_dir() / "neighbours.csv"
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as f:
+        pairs = {(r["code"], r["neighbour_code"]) for r in csv.DictReader(f)}
+    # Borders are symmetric; store both directions whatever the file holds.
+    rows = sorted(pairs | {(b, a) for a, b in pairs})
+    _insert_rows(con, "neighbour", ("code", "neighbour_code"), rows)
+
+
+def _load_framework_areas(con: Connection) -> None:
+    rows = [(a.framework, a.area, a.name, a.role, a.maps_to_2020_area) for a in area_names()]
+    columns = ("framework", "area", "name", "role", "maps_to_2020_area")
+    _insert_rows(con, "framework_area", columns, rows)
+
+
+# --- ingest ----------------------------------------------------------------------
+
+
+def read_report(path: Path) -> tuple[bytes, Evaluation, str]:
+    """Read and parse one report file: (bytes, evaluation, format).
+
+    Unreadable files raise ParseError too, so callers handle one exception.
+    """
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ParseError(f"file is over {MAX_BYTES // 1_000_000} MB", source=path.name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
+    evaluation, fmt = parse_bytes(data, path.name)
+    return data, evaluation, fmt
+
+
+def ingest(path: Path, db: Path | None = None) -> IngestResult:
+    """Parse one report file and store it (one transaction).
+
+    ParseError propagates before the database is touched.
+    """
+    data, evaluation, fmt = read_report(Path(path))
+    return store_evaluation(evaluation, data, Path(path).name, fmt, db)
+
+
+def ingest_bytes(data: bytes, name: str, db: Path | None = None) -> IngestResult:
+    """Parse uploaded report bytes and store them (one transaction)."""
+    evaluation, fmt = parse_bytes(data, name)
+    return store_evaluation(evaluation, data, name, fmt, db)
+
+
+def store_evaluation(
+    evaluation: Evaluation, data: bytes, file_name: str, fmt: str, db: Path | None = None
+) -> IngestResult:
+    """Store an already parsed report; `data` are the file's bytes (for its sha256)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    with connect(db) as con, transaction(con):
+        return _store(con, evaluation, sha256, file_name, fmt)
+
+
+def _store(
+    con: Connection, evaluation: Evaluation, sha256: str, file_name: str, fmt: str
+) -> IngestResult:
+    known = con.execute("SELECT report_id FROM report WHERE sha256 = ?", [sha256]).fetchone()
+    if known is not None:
+        row = con.execute(
+            "SELECT evaluation_id FROM evaluation WHERE report_id = ? AND origin = 'report'",
+            [known[0]],
+        ).fetchone()
+        return _result(evaluation, file_name, "unchanged", row[0] if row else None)
+    replaced = _remove_evaluation(con, evaluation.municipality_code, evaluation.year)
+    report_id = _insert_report(con, evaluation, sha256, file_name, fmt)
+    evaluation_id = _insert_evaluation(con, evaluation, report_id)
+    for series in evaluation.previous_evaluations:
+        _store_stated(con, evaluation, series, report_id, file_name)
+    for series in evaluation.references:
+        _store_reference(con, evaluation, series, report_id, file_name)
+    status = "replaced" if replaced in ("report", "import") else "added"
+    return _result(evaluation, file_name, status, evaluation_id)
+
+
+def _result(
+    evaluation: Evaluation, file_name: str, status: str, evaluation_id: int | None
+) -> IngestResult:
+    return IngestResult(
+        file_name=file_name,
+        status=status,
+        municipality=evaluation.municipality,
+        municipality_code=evaluation.municipality_code,
+        year=evaluation.year,
+        total=evaluation.total,
+        n_discrepancies=len(evaluation.discrepancies),
+        n_warnings=len(evaluation.warnings),
+        evaluation_id=evaluation_id,
+    )
+
+
+def _insert_report(
+    con: Connection, evaluation: Evaluation, sha256: str, file_name: str, fmt: str
+) -> int:
+    ingested_at = datetime.now(UTC).replace(tzinfo=None)
+    row = con.execute(
+        "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING report_id",
+        [sha256, file_name, fmt, PARSER_VERSION, ingested_at, list(evaluation.warnings)],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _insert_evaluation(con: Connection, evaluation: Evaluation, report_id: int) -> int:
+    """The report's own evaluation with its areas, sub-areas, findings and discrepancies."""
+    row = con.execute(
+        "INSERT INTO evaluation (municipality_code, year, month, framework, origin, report_id, "
+        "evaluation_number, interviewees, evaluators, total, total_line, source_note) "
+        "VALUES (?, ?, ?, ?, 'report', ?, ?, ?, ?, ?, NULL, NULL) RETURNING evaluation_id",
+        [
+            evaluation.municipality_code,
+            evaluation.year,
+            evaluation.month,
+            evaluation.framework,
+            report_id,
+            evaluation.evaluation_number,
+            evaluation.interviewees,
+            list(evaluation.evaluators),
+            evaluation.total,
+        ],
+    ).fetchone()
+    assert row is not None
+    evaluation_id = int(row[0])
+    _insert_children(con, evaluation, evaluation_id)
+    return evaluation_id
+
+
+def _insert_children(con: Connection, evaluation: Evaluation, evaluation_id: int) -> None:
+    areas = evaluation.areas
+    _insert_rows(
+        con,
+        "area_score",
+        ("evaluation_id", "area", "score", "line", "stated_score", "stated_line"),
+        [(evaluation_id, a.number, a.score, a.line, a.stated_score, a.stated_line) for a in areas],
+    )
+    _insert_rows(
+        con,
+        "subarea_score",
+        ("evaluation_id", "area", "code", "name", "score", "max", "line"),
+        [
+            (evaluation_id, a.number, s.code, s.name, s.score, s.max, s.line)
+            for a in areas
+            for s in a.subareas
+        ],
+    )
+    _insert_rows(
+        con,
+        "finding",
+        ("evaluation_id", "area", "kind", "ordinal", "text"),
+        [
+            (evaluation_id, a.number, kind, ordinal, text)
+            for a in areas
+            for kind in FINDING_KINDS
+            for ordinal, text in enumerate(getattr(a, kind), start=1)
+        ],
+    )
+    _insert_rows(
+        con,
+        "discrepancy",
+        ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),
+        [
+            (evaluation_id, d.area, d.kind, d.stated, d.chosen, d.line, d.note or None)
+            for d in evaluation.discrepancies
+        ],
+    )
+
+
+def _framework_of_year(year: int) -> str:
+    return "2020" if year >= FIRST_2020_YEAR else "2010"
+
+
+def _store_stated(
+    con: Connection, evaluation: Evaluation, series: ScoreSeries, report_id: int, file_name: str
+) -> None:
+    """A previous evaluation stated in this report's summary table ("Sala 2019").
+
+    It never overwrites a report or import; it replaces a value stated in an
+    older report. It keeps the report's framework: SKR's summary tables line
+    earlier results up with the report's areas.
+    """
+    if series.year is None:
+        return
+    existing = con.execute(
+        "SELECT e.evaluation_id, e.origin, source.year FROM evaluation e "
+        "LEFT JOIN evaluation source ON source.report_id = e.report_id "
+        "AND source.origin = 'report' "
+        "WHERE e.municipality_code = ? AND e.year = ?",
+        [evaluation.municipality_code, series.year],
+    ).fetchone()
+    if existing is not None:
+        evaluation_id, origin, source_year = existing
+        if origin != "stated_in_report":
+            return
+        if source_year is not None and source_year > evaluation.year:
+            return  # a more recent report already stated it
+        _delete_evaluation_rows(con, evaluation_id)
+    note = f"stated in {file_name} (summary table, line {series.line})"
+    if _framework_of_year(series.year) != evaluation.framework:
+        note += "; the framework was revised between the two evaluations"
+    scores = [(n, s) for n, s in enumerate(series.scores, start=1) if s is not None]
+    total = series.total
+    if total is None and len(scores) == 8:
+        total = sum(s for _, s in scores)
+    row = con.execute(
+        "INSERT INTO evaluation (municipality_code, year, month, framework, origin, report_id, "
+        "total, total_line, source_note) "
+        "VALUES (?, ?, NULL, ?, 'stated_in_report', ?, ?, ?, ?) RETURNING evaluation_id",
+        [
+            evaluation.municipality_code,
+            series.year,
+            evaluation.framework,
+            report_id,
+            total,
+            series.line if series.total is not None else None,
+            note,
+        ],
+    ).fetchone()
+    assert row is not None
+    # The series carries one line (its header row): every score points there.
+    _insert_rows(
+        con,
+        "area_score",
+        ("evaluation_id", "area", "score", "line"),
+        [(int(row[0]), n, s, series.line) for n, s in scores],
+    )
+
+
+def _store_reference(
+    con: Connection, evaluation: Evaluation, series: ScoreSeries, report_id: int, file_name: str
+) -> None:
+    """A reference mean stated in this report ("Medel 2020-")."""
+    row = con.execute(
+        "INSERT INTO reference_series (label, framework, year, total, report_id, source_note, "
+        "line) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING reference_id",
+        [
+            series.label,
+            evaluation.framework,
+            series.year,
+            series.total,
+            report_id,
+            f"stated in {file_name}",
+            series.line,
+        ],
+    ).fetchone()
+    assert row is not None
+    _insert_rows(
+        con,
+        "reference_score",
+        ("reference_id", "area", "score"),
+        [(int(row[0]), n, s) for n, s in enumerate(series.scores, start=1) if s is not None],
+    )
+
+
+def _remove_evaluation(con: Connection, municipality_code: str, year: int) -> str | None:
+    """Delete the stored evaluation of this municipality and year; return its origin.
+
+    When it came from a report, that report file is superseded: its stated
+    evaluations and reference series go too, and so does its report row.
+    """
+    row = con.execute(
+        "SELECT evaluation_id, origin, report_id FROM evaluation "
+        "WHERE municipality_code = ? AND year = ?",
+        [municipality_code, year],
+    ).fetchone()
+    if row is None:
+        return None
+    evaluation_id, origin, report_id = row
+    _delete_evaluation_rows(con, evaluation_id)
+    if origin == "report":
+        stated = con.execute(
+            "SELECT evaluation_id FROM evaluation WHERE report_id = ? AND origin = ?",
+            [report_id, "stated_in_report"],
+        ).fetchall()
+        for (stated_id,) in stated:
+            _delete_evaluation_rows(con, stated_id)
+        con.execute(
+            "DELETE FROM reference_score WHERE reference_id IN "
+            "(SELECT reference_id FROM reference_series WHERE report_id = ?)",
+            [report_id],
+        )
+        con.execute("DELETE FROM reference_series WHERE report_id = ?", [report_id])
+    _delete_report_if_unused(con, report_id)
+    return str(origin)
+
+
+_DELETE_EVALUATION = (
+    "DELETE FROM area_score WHERE evaluation_id = ?",
+    "DELETE FROM subarea_score WHERE evaluation_id = ?",
+    "DELETE FROM finding WHERE evaluation_id = ?",
+    "DELETE FROM discrepancy WHERE evaluation_id = ?",
+    "DELETE FROM evaluation WHERE evaluation_id = ?",
+)
+
+
+def _delete_evaluation_rows(con: Connection, evaluation_id: int) -> None:
+    for sql in _DELETE_EVALUATION:
+        con.execute(sql, [evaluation_id])
+
+
+def _delete_report_if_unused(con: Connection, report_id: int) -> None:
+    con.execute(
+        "DELETE FROM report WHERE report_id = ? "
+        "AND NOT EXISTS (SELECT 1 FROM evaluation WHERE report_id = ?) "
+        "AND NOT EXISTS (SELECT 1 FROM reference_series WHERE report_id = ?)",
+        [report_id, report_id, report_id],
+    )
+
+
+# --- many files ------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders expand to their *.txt, *.md and *.pdf files (sorted)."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_many(
+    paths: Iterable[Path], db: Path | None = None, progress: Progress | None = None
+) -> tuple[list[IngestResult], list[tuple[str, str]]]:
+    """Ingest files and folders, one transaction per file.
+
+    Returns the results and the failures as (file, message) pairs. A locked
+    or unopenable database (StoreError) stops the run: files before it are kept.
+    """
+    files = expand_paths(paths)
+    results: list[IngestResult] = []
+    failures: list[tuple[str, str]] = []
+    for done, path in enumerate(files, start=1):
+        try:
+            results.append(ingest(path, db))
+        except ParseError as exc:
+            failures.append((str(path), failure_message(exc)))
+        except StoreError:
+            raise
+        except duckdb.Error as exc:
+            failures.append((str(path), f"could not store: {str(exc).splitlines()[0]}"))
+        except Exception as exc:  # a parser bug must not stop a batch of hundreds
+            failures.append((str(path), internal_error_message(exc)))
+        if progress is not None:
+            progress(done, len(files), path)
+    return results, failures
+
+
+def internal_error_message(exc: Exception) -> str:
+    """One line for an unexpected exception (a bug): what it was, and to report it."""
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return f"internal error ({type(exc).__name__}: {detail}); please report this file"
+
+
+def failure_message(exc: ParseError) -> str:
+    """A ParseError without its file name: "line 12: what is wrong"."""
+    return f"line {exc.line}: {exc.message}" if exc.line is not None else exc.message
+
+
+# --- inspection ------------------------------------------------------------------
+
+
+def _counts(con: Connection, tables: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for table in tables:
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts[table] = int(row[0]) if row else 0
+    return counts
+
+
+def table_counts(db: Path | None = None) -> dict[str, int]:
+    """Row count of every table in schema.sql, in schema order."""
+    with connect(db, read_only=True) as con:
+        return _counts(con, TABLES)

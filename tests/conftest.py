@@ -1,0 +1,48 @@
+"""Shared fixtures: one store built from the sample reports, plus empty and fresh stores.
+
+`sample_db` is built once per test run from `data/reports/` (STYLE.md, "One
+fixture store"); unit, AppTest and browser tests share it, so open it
+read-only. Tests that write use `sample_db_copy`, `empty_db` or `fresh_db`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kompass.store import ingest_many, init_store
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_REPORTS = REPO / "data" / "reports"
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the five sample reports (built once; treat as read-only)."""
+    db = tmp_path_factory.mktemp("sample_store") / "kompass.duckdb"
+    results, failures = ingest_many([SAMPLE_REPORTS], db)
+    assert not failures, failures
+    assert len(results) == 5
+    return db
+
+
+@pytest.fixture
+def sample_db_copy(sample_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of `sample_db`."""
+    copy = tmp_path / "sample-copy.duckdb"
+    shutil.copyfile(sample_db, copy)
+    return copy
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    """An initialised store: schema and reference tables, no evaluations."""
+    return init_store(tmp_path / "empty.duckdb")
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Path:
+    """Path to a database that does not exist yet (nor does its folder)."""
+    return tmp_path / "not-yet" / "kompass.duckdb"
