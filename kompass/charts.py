@@ -1,0 +1,342 @@
+"""Plotly figures from query DataFrames. No Streamlit here.
+
+Conventions (DESIGN.md, "Charts"): one colour per municipality everywhere
+(`color_map`), colour-blind-safe palette, values readable without colour
+(labels and hover), radar axes fixed 0–100 in area order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kompass.strings import num, signed
+
+# Okabe–Ito, then Paul Tol's muted set: distinguishable with common colour-vision deficiencies.
+PALETTE = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442",
+    "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499",
+]  # fmt: skip
+MEAN_COLOR = "#555555"
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+
+
+def color_map(codes: list[str]) -> dict[str, str]:
+    """A fixed colour per municipality code, by its place among all given codes."""
+    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(sorted(set(codes)))}
+
+
+def short_area_labels(names: list[str], width: int = 22) -> list[str]:
+    """ "1 Samspel mellan…" labels that fit around a radar or under bars."""
+    out = []
+    for i, name in enumerate(names, start=1):
+        label = name if len(name) <= width else name[: width - 1].rstrip() + "…"
+        out.append(f"{i} {label}")
+    return out
+
+
+def wrapped_area_labels(names: list[str], width: int = 18) -> list[str]:
+    """ "1 Samspel mellan<br>förtroendevalda…": two short lines for radar axes."""
+    out = []
+    for i, name in enumerate(names, start=1):
+        words, lines, current = name.split(), [], ""
+        for word in words:
+            if current and len(current) + 1 + len(word) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = f"{current} {word}".strip()
+        lines.append(current)
+        text = "<br>".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+        out.append(f"{i} {text}")
+    return out
+
+
+def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
+    settings: dict[str, object] = {
+        "height": height,
+        "margin": dict(l=40, r=40, t=40, b=40),
+        "font": FONT,
+        "legend": dict(orientation="h", yanchor="top", y=-0.12, xanchor="center", x=0.5),
+        "separators": ", ",
+    }
+    fig.update_layout(**{**settings, **extra})
+    return fig
+
+
+@dataclass
+class Series:
+    """Eight area values to draw, with how to draw them."""
+
+    name: str
+    scores: list[float | None]
+    color: str
+    dash: str = "solid"
+    fill: bool = False
+
+
+def radar_figure(series: list[Series], area_names: list[str], height: int = 460) -> go.Figure:
+    """Spider chart: axes in area order, radius fixed 0–100, polygons closed."""
+    labels = wrapped_area_labels(area_names)
+    fig = go.Figure()
+    for s in series:
+        r = [None if v is None else float(v) for v in s.scores]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=r + r[:1],
+                theta=labels + labels[:1],
+                name=s.name,
+                mode="lines+markers",
+                line=dict(color=s.color, dash=s.dash, width=2.5 if s.fill else 2),
+                fill="toself" if s.fill else "none",
+                opacity=1.0,
+                fillcolor=_alpha(s.color, 0.15) if s.fill else None,
+                customdata=area_names + area_names[:1],
+                hovertemplate="%{customdata}<br>" + s.name + ": %{r:.1f}<extra></extra>",
+            )
+        )
+    fig.update_polars(
+        radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], angle=90, tickangle=90),
+        angularaxis=dict(direction="clockwise", rotation=90),
+    )
+    return _layout(fig, height, margin=dict(l=90, r=90, t=50, b=30))
+
+
+def _alpha(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def area_bars_figure(
+    scores: list[float],
+    area_names: list[str],
+    color: str,
+    name: str,
+    mean: list[float | None] | None = None,
+    mean_name: str = "Medel",
+) -> go.Figure:
+    """Horizontal bars per area with the mean as a marker and the difference as text."""
+    labels = short_area_labels(area_names, width=30)
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=scores,
+            orientation="h",
+            name=name,
+            marker_color=color,
+            customdata=area_names,
+            hovertemplate="%{customdata}: %{x:.1f}<extra></extra>",
+        )
+    )
+    if mean is not None:
+        fig.add_trace(
+            go.Scatter(
+                y=labels,
+                x=mean,
+                mode="markers",
+                name=mean_name,
+                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
+                hovertemplate=mean_name + ": %{x:.1f}<extra></extra>",
+            )
+        )
+    # Values (and the difference to the mean) in a column of their own, clear of the bars.
+    text = [
+        num(s) + (f" ({signed(s - m)})" if m is not None else "")
+        for s, m in zip(scores, mean or [None] * len(scores), strict=False)
+    ]
+    fig.add_trace(
+        go.Scatter(
+            y=labels,
+            x=[103] * len(labels),
+            mode="text",
+            text=text,
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.update_xaxes(range=[0, 128], tickvals=[0, 20, 40, 60, 80, 100], title="Poäng (0–100)")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, 120 + 48 * len(labels), margin=dict(l=10, r=20, t=20, b=40))
+
+
+def subarea_figure(subareas: pd.DataFrame, color: str) -> go.Figure:
+    """Sub-areas as percent of their max, grouped by area (columns of subarea_scores)."""
+    df = subareas.iloc[::-1]
+    labels = [
+        f"{c} {n if len(n) <= 55 else n[:54] + '…'}" for c, n in zip(df.code, df.name, strict=True)
+    ]
+    text = [
+        f"{num(s)} av {num(m)} ({p:.0f} %)"
+        for s, m, p in zip(df.score, df["max"], df.pct, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=df.pct,
+            orientation="h",
+            marker_color=color,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=df.name,
+            hovertemplate="%{customdata}<br>%{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 135], tickvals=[0, 25, 50, 75, 100], title="Andel av maxpoäng (%)")
+    return _layout(
+        fig, 60 + 26 * len(labels), margin=dict(l=10, r=20, t=10, b=40), showlegend=False
+    )
+
+
+def grouped_bars_figure(
+    long: pd.DataFrame, area_names: list[str], colors: dict[str, str]
+) -> go.Figure:
+    """Bars per area, one colour per municipality; long has label, code, area, score."""
+    labels = wrapped_area_labels(area_names, width=12)
+    fig = go.Figure()
+    for (label, code), group in long.groupby(["label", "code"], sort=False):
+        group = group.sort_values("area")
+        fig.add_trace(
+            go.Bar(
+                x=[labels[a - 1] for a in group.area],
+                y=group.score,
+                name=str(label),
+                marker_color=colors.get(str(code), MEAN_COLOR),
+                text=[num(v, 0) for v in group.score],
+                textposition="outside",
+                textfont=dict(size=10),
+                textangle=0,
+                customdata=[area_names[a - 1] for a in group.area],
+                hovertemplate=str(label) + "<br>%{customdata}: %{y:.1f}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(range=[0, 108], title="Poäng (0–100)")
+    fig.update_xaxes(tickangle=0)
+    return _layout(
+        fig,
+        480,
+        barmode="group",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        margin=dict(l=50, r=10, t=60, b=60),
+    )
+
+
+def heatmap_figure(matrix: pd.DataFrame, area_names: list[str]) -> go.Figure:
+    """Areas (rows) × municipalities (columns "Kommun år"), values printed in the cells."""
+    labels = short_area_labels(area_names, width=40)
+    z = matrix.values.astype(float).T
+    text = [[num(v) for v in row] for row in z]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(matrix.index),
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Cividis",
+            zmin=0,
+            zmax=100,
+            colorbar=dict(title="Poäng"),
+            hovertemplate="%{x}<br>%{y}: %{z:.1f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top")
+    return _layout(fig, 380, margin=dict(l=10, r=10, t=50, b=10))
+
+
+def dumbbell_figure(
+    before: list[float],
+    after: list[float],
+    area_names: list[str],
+    labels: tuple[str, str],
+    color: str,
+    mean: list[float | None] | None = None,
+    mean_name: str = "Medel",
+) -> go.Figure:
+    """Per-area change: a line from before to after, the change printed, mean as reference."""
+    ys = short_area_labels(area_names, width=30)
+    changes = [signed(a - b) for a, b in zip(after, before, strict=True)]
+    fig = go.Figure()
+    for y, b, a in zip(ys, before, after, strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=[b, a],
+                y=[y, y],
+                mode="lines",
+                showlegend=False,
+                line=dict(color="#BBBBBB", width=6),
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=before,
+            y=ys,
+            mode="markers",
+            name=labels[0],
+            marker=dict(color="white", size=13, line=dict(color=color, width=3)),
+            hovertemplate=labels[0] + ": %{x:.1f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=after,
+            y=ys,
+            mode="markers",
+            name=labels[1],
+            marker=dict(color=color, size=13),
+            text=changes,
+            hovertemplate=labels[1] + ": %{x:.1f} (%{text})<extra></extra>",
+        )
+    )
+    # The change per area in a column of its own, clear of markers and the mean.
+    fig.add_trace(
+        go.Scatter(
+            x=[104] * len(ys),
+            y=ys,
+            mode="text",
+            text=changes,
+            showlegend=False,
+            textposition="middle right",
+            hoverinfo="skip",
+        )
+    )
+    if mean is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=mean,
+                y=ys,
+                mode="markers",
+                name=mean_name,
+                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
+                hovertemplate=mean_name + ": %{x:.1f}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(range=[0, 115], tickvals=[0, 20, 40, 60, 80, 100], title="Poäng (0–100)")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, 120 + 52 * len(ys), margin=dict(l=10, r=30, t=20, b=40))
+
+
+def totals_figure(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
+    """Total of 800 per evaluation over time; df has code, name, year, total."""
+    fig = go.Figure()
+    for code, group in df.sort_values("year").groupby("code", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=group.year,
+                y=group.total,
+                mode="lines+markers+text",
+                name=group.name.iloc[0],
+                text=[num(v) for v in group.total],
+                textposition="top center",
+                line=dict(color=colors.get(str(code), MEAN_COLOR)),
+            )
+        )
+    fig.update_yaxes(range=[0, 800], title="Total (av 800)")
+    fig.update_xaxes(dtick=1, title="År")
+    return _layout(fig, 360)

@@ -1,0 +1,425 @@
+"""Read-only questions to the store, answered as pandas DataFrames.
+
+Every function opens a short-lived read-only connection (see STYLE.md: the
+app never holds a DuckDB connection between reruns) and names the report
+fields behind its columns. No Streamlit here; `kompass.ui.cache` wraps these.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kompass.store import connect
+
+AREAS = list(range(1, 9))
+DB_MEAN_KIND = "database"
+REFERENCE_KIND = "reference"
+
+
+def _frame(db: Path, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    with connect(db, read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def evaluations(db: Path) -> pd.DataFrame:
+    """One row per evaluation with its municipality and provenance.
+
+    Columns: evaluation_id, code, name, county_name, kommungrupp_code,
+    kommungrupp_name, population, population_year, year, month, framework,
+    origin, evaluation_number, interviewees, evaluators, total (sum of the
+    area scores from the sub-area tables, or a stated total), n_areas,
+    file_name (the report), source_note.
+    """
+    return _frame(
+        db,
+        """
+        SELECT e.evaluation_id, m.code, m.name, m.county_code, m.county_name,
+               m.kommungrupp_code, m.kommungrupp_name, m.population, m.population_year,
+               e.year, e.month, e.framework, e.origin, e.evaluation_number, e.interviewees,
+               e.evaluators, e.total, e.source_note, r.file_name, r.sha256, r.format,
+               (SELECT count(*) FROM area_score a
+                 WHERE a.evaluation_id = e.evaluation_id) AS n_areas
+        FROM evaluation e
+        JOIN municipality m ON m.code = e.municipality_code
+        JOIN report r ON r.report_id = e.report_id
+        ORDER BY m.name, e.year
+        """,
+    )
+
+
+def area_scores(db: Path, evaluation_ids: list[int] | None = None) -> pd.DataFrame:
+    """Area scores in long form: one row per evaluation and area.
+
+    Columns: evaluation_id, code, name, year, framework, area, area_name
+    (canonical name in the evaluation's generation), score (0–100, chosen by
+    the rule in DESIGN.md), line (report line), stated_score, file_name.
+    """
+    where = ""
+    params: list[Any] = []
+    if evaluation_ids is not None:
+        if not evaluation_ids:
+            return _frame(db, _AREA_SQL.format(where="WHERE false"))
+        where = f"WHERE a.evaluation_id IN ({', '.join('?' for _ in evaluation_ids)})"
+        params = [int(i) for i in evaluation_ids]
+    return _frame(db, _AREA_SQL.format(where=where), params)
+
+
+_AREA_SQL = """
+    SELECT a.evaluation_id, e.municipality_code AS code, m.name, e.year, e.framework,
+           a.area, f.name AS area_name, a.score, a.line, a.stated_score, r.file_name, e.origin
+    FROM area_score a
+    JOIN evaluation e USING (evaluation_id)
+    JOIN municipality m ON m.code = e.municipality_code
+    JOIN report r ON r.report_id = e.report_id
+    JOIN framework_area f ON f.framework = e.framework AND f.area = a.area
+         AND f.role = 'canonical'
+    {where}
+    ORDER BY m.name, e.year, a.area
+"""
+
+
+def subarea_scores(db: Path, evaluation_id: int) -> pd.DataFrame:
+    """Sub-areas of one evaluation ("Översikt av poängfördelning").
+
+    Columns: area, code, name, score (Uppnått), max, pct (score / max, 0–100), line.
+    """
+    return _frame(
+        db,
+        """
+        SELECT area, code, name, score, max, 100.0 * score / max AS pct, line
+        FROM subarea_score WHERE evaluation_id = ?
+        ORDER BY area, string_split(code, '.')[2]::INTEGER
+        """,
+        [int(evaluation_id)],
+    )
+
+
+def findings(db: Path, evaluation_id: int) -> pd.DataFrame:
+    """Strengths, partial points and improvements of one evaluation, in report order."""
+    return _frame(
+        db,
+        "SELECT area, kind, ordinal, text FROM finding WHERE evaluation_id = ? "
+        "ORDER BY area, kind, ordinal",
+        [int(evaluation_id)],
+    )
+
+
+def discrepancies(db: Path, evaluation_id: int) -> pd.DataFrame:
+    """Where the report contradicts itself: area, kind, stated, chosen, line, note."""
+    return _frame(
+        db,
+        "SELECT area, kind, stated, chosen, line, note FROM discrepancy "
+        "WHERE evaluation_id = ? ORDER BY area NULLS LAST, kind",
+        [int(evaluation_id)],
+    )
+
+
+def reference_means(db: Path, framework: str | None = None) -> pd.DataFrame:
+    """Reference series (e.g. "Medel 2020-" stated in sala-2023) in long form.
+
+    Columns: reference_id, label, framework, year, n_municipalities, total,
+    source_note, file_name, line, area, score.
+    """
+    where = "WHERE s.framework = ?" if framework else ""
+    return _frame(
+        db,
+        f"""
+        SELECT s.reference_id, s.label, s.framework, s.year, s.n_municipalities, s.total,
+               s.source_note, r.file_name, s.line, c.area, c.score
+        FROM reference_series s
+        JOIN reference_score c USING (reference_id)
+        JOIN report r ON r.report_id = s.report_id
+        {where}
+        ORDER BY s.label, c.area
+        """,
+        [framework] if framework else [],
+    )
+
+
+def database_mean(db: Path, framework: str) -> pd.DataFrame:
+    """Mean area score over the store's evaluations of one generation.
+
+    Only evaluations with all eight area scores count. Columns: area, score, n.
+    """
+    return _frame(
+        db,
+        """
+        WITH complete AS (
+            SELECT evaluation_id FROM area_score GROUP BY evaluation_id HAVING count(*) = 8
+        )
+        SELECT a.area, avg(a.score) AS score, count(*) AS n
+        FROM area_score a
+        JOIN complete USING (evaluation_id)
+        JOIN evaluation e USING (evaluation_id)
+        WHERE e.framework = ?
+        GROUP BY a.area ORDER BY a.area
+        """,
+        [framework],
+    )
+
+
+def mean_options(db: Path, framework: str) -> pd.DataFrame:
+    """Every mean that can be shown for a generation, reference series first.
+
+    Columns: key, label (Swedish, with n or source), kind (reference|database),
+    n, source, scores (list of 8), total.
+    """
+    rows: list[dict[str, Any]] = []
+    refs = reference_means(db, framework)
+    for ref_id, group in refs.groupby("reference_id", sort=False):
+        first = group.iloc[0]
+        scores = _eight(group)
+        n_text = f", n = {int(first.n_municipalities)}" if pd.notna(first.n_municipalities) else ""
+        rows.append(
+            {
+                "key": f"ref:{ref_id}",
+                "label": f"{first.label} (enligt {first.file_name}{n_text})",
+                "kind": REFERENCE_KIND,
+                "n": None if pd.isna(first.n_municipalities) else int(first.n_municipalities),
+                "source": f"anges i rapporten {first.file_name}, rad {int(first.line)}"
+                if pd.notna(first.line)
+                else f"anges i {first.file_name}",
+                "scores": scores,
+                "total": None if pd.isna(first.total) else float(first.total),
+            }
+        )
+    own = database_mean(db, framework)
+    if len(own) == 8:
+        n = int(own.n.min())
+        rows.append(
+            {
+                "key": "db",
+                "label": f"Medel av utvärderingar i databasen (n = {n})",
+                "kind": DB_MEAN_KIND,
+                "n": n,
+                "source": f"egen beräkning över {n} utvärderingar ({framework}-ramverket)",
+                "scores": [float(s) for s in own.score],
+                "total": float(own.score.sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["key", "label", "kind", "n", "source", "scores", "total"])
+
+
+def _eight(group: pd.DataFrame) -> list[float | None]:
+    by_area = dict(zip(group.area, group.score, strict=False))
+    return [None if a not in by_area else float(by_area[a]) for a in AREAS]
+
+
+def scores_wide(db: Path, evaluation_ids: list[int]) -> pd.DataFrame:
+    """Area scores with one row per evaluation and columns 1..8 (NaN if missing)."""
+    long = area_scores(db, evaluation_ids)
+    if long.empty:
+        return pd.DataFrame(columns=AREAS)
+    return long.pivot(index="evaluation_id", columns="area", values="score").reindex(columns=AREAS)
+
+
+def latest_evaluations(evals: pd.DataFrame, with_areas: bool = True) -> pd.DataFrame:
+    """The latest evaluation per municipality (with area scores, if asked)."""
+    pool = evals[evals.n_areas == 8] if with_areas else evals
+    return pool.sort_values("year").groupby("code", as_index=False).tail(1)
+
+
+def neighbours(db: Path, code: str) -> list[str]:
+    """Municipalities sharing a land border with `code` (data/neighbours.csv)."""
+    df = _frame(db, "SELECT neighbour_code FROM neighbour WHERE code = ? ORDER BY 1", [code])
+    return list(df.neighbour_code)
+
+
+def municipalities(db: Path) -> pd.DataFrame:
+    """All 290 municipalities with county, kommungrupp, population and centroid."""
+    return _frame(db, "SELECT * FROM municipality ORDER BY name")
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two centroids."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def peers(db: Path, code: str, preset: str, k: int = 5) -> pd.DataFrame:
+    """Evaluated municipalities to compare `code` with.
+
+    preset: grannar (bordering, neighbours.csv), narmast (k nearest by
+    centroid distance), lan (same county), kommungrupp (same SKR group).
+    Columns: code, name, distance_km; only municipalities with an evaluation
+    that has area scores, never `code` itself.
+    """
+    munis = municipalities(db).set_index("code")
+    evaluated = set(latest_evaluations(evaluations(db)).code) - {code}
+    if code not in munis.index:
+        return pd.DataFrame(columns=["code", "name", "distance_km"])
+    base = munis.loc[code]
+    if preset == "grannar":
+        chosen = [c for c in neighbours(db, code) if c in evaluated]
+    elif preset == "lan":
+        chosen = [c for c in evaluated if munis.loc[c, "county_code"] == base.county_code]
+    elif preset == "kommungrupp":
+        chosen = [c for c in evaluated if munis.loc[c, "kommungrupp_code"] == base.kommungrupp_code]
+    else:
+        chosen = list(evaluated)
+    rows = [
+        {
+            "code": c,
+            "name": munis.loc[c, "name"],
+            "distance_km": distance_km(
+                base.lat, base.lon, munis.loc[c, "lat"], munis.loc[c, "lon"]
+            ),
+        }
+        for c in chosen
+    ]
+    out = pd.DataFrame(rows, columns=["code", "name", "distance_km"]).sort_values("distance_km")
+    return out.head(k) if preset == "narmast" else out
+
+
+def comparable_scores(
+    db: Path, evaluation_ids: list[int], target_framework: str, map_generations: bool
+) -> pd.DataFrame:
+    """Area scores of several evaluations expressed in one generation's areas.
+
+    A 2010-series evaluation shown against 2020 areas goes through the
+    content mapping in data/frameworks.csv (approximate; SKR: "not fully
+    comparable"); with `map_generations` off, other generations are dropped.
+    Columns: evaluation_id, code, name, year, framework, area (target),
+    area_name (target), score, mapped (bool), source_area.
+    """
+    long = area_scores(db, evaluation_ids)
+    if long.empty:
+        return long.assign(mapped=False, source_area=0)
+    names = _canonical_names(db, target_framework)
+    mapping = _mapping(db)
+    parts = []
+    for _, row in long.iterrows():
+        area, mapped = int(row.area), False
+        if row.framework != target_framework:
+            if not map_generations:
+                continue
+            area = mapping[area] if target_framework == "2020" else _invert(mapping)[area]
+            mapped = True
+        parts.append(
+            {
+                **row.to_dict(),
+                "source_area": int(row.area),
+                "area": area,
+                "area_name": names[area],
+                "mapped": mapped,
+            }
+        )
+    return pd.DataFrame(parts)
+
+
+def _canonical_names(db: Path, framework: str) -> dict[int, str]:
+    df = _frame(
+        db,
+        "SELECT area, name FROM framework_area WHERE framework = ? AND role = 'canonical'",
+        [framework],
+    )
+    return dict(zip(df.area.astype(int), df.name, strict=False))
+
+
+def area_names(db: Path, framework: str) -> list[str]:
+    """Canonical area names 1..8 of a generation, in area order."""
+    names = _canonical_names(db, framework)
+    return [names[a] for a in AREAS]
+
+
+def _mapping(db: Path) -> dict[int, int]:
+    df = _frame(
+        db,
+        "SELECT area, maps_to_2020_area FROM framework_area "
+        "WHERE framework = '2010' AND role = 'canonical'",
+    )
+    return dict(zip(df.area.astype(int), df.maps_to_2020_area.astype(int), strict=False))
+
+
+def _invert(mapping: dict[int, int]) -> dict[int, int]:
+    return {v: k for k, v in mapping.items()}
+
+
+def framework_mapping(db: Path) -> pd.DataFrame:
+    """The cross-generation mapping as a table: 2010 area and name -> 2020 area and name."""
+    return _frame(
+        db,
+        """
+        SELECT o.area AS area_2010, o.name AS name_2010, n.area AS area_2020, n.name AS name_2020
+        FROM framework_area o
+        JOIN framework_area n ON n.framework = '2020' AND n.role = 'canonical'
+             AND n.area = o.maps_to_2020_area
+        WHERE o.framework = '2010' AND o.role = 'canonical'
+        ORDER BY o.area
+        """,
+    )
+
+
+def previous_evaluation(evals: pd.DataFrame, code: str, year: int) -> pd.Series | None:
+    """The latest evaluation of `code` before `year` (any origin), or None."""
+    earlier = evals[(evals.code == code) & (evals.year < year)].sort_values("year")
+    return earlier.iloc[-1] if not earlier.empty else None
+
+
+def area_table(
+    names: list[str],
+    values: list[float],
+    mean: list[float | None] | None,
+    previous: list[float] | None,
+) -> pd.DataFrame:
+    """Per-area table shown beside the charts (numbers, not formatted text)."""
+    table = pd.DataFrame({"Område": [f"{i} {n}" for i, n in enumerate(names, 1)], "Poäng": values})
+    if mean is not None:
+        table["Medel"] = mean
+        table["Skillnad mot medel"] = [
+            None if m is None else round(v - m, 1) for v, m in zip(values, mean, strict=True)
+        ]
+    if previous is not None:
+        table["Förra utvärderingen"] = previous
+        table["Förändring"] = [round(v - p, 1) for v, p in zip(values, previous, strict=True)]
+    return table
+
+
+def change_table(
+    before: list[float], after: list[float], names: list[str], mean: list[float | None] | None
+) -> pd.DataFrame:
+    """Year-over-year per area: before, after, change, and the gap to the mean before/after."""
+    table = pd.DataFrame(
+        {
+            "Område": [f"{i} {n}" for i, n in enumerate(names, 1)],
+            "Före": before,
+            "Efter": after,
+            "Förändring": [round(a - b, 1) for a, b in zip(after, before, strict=True)],
+        }
+    )
+    if mean is not None:
+        table["Medel"] = mean
+        table["Gap mot medel före"] = [
+            None if m is None else round(b - m, 1) for b, m in zip(before, mean, strict=True)
+        ]
+        table["Gap mot medel efter"] = [
+            None if m is None else round(a - m, 1) for a, m in zip(after, mean, strict=True)
+        ]
+    return table
+
+
+def multi_evaluated(evals: pd.DataFrame) -> list[str]:
+    """Codes of municipalities with two or more evaluations that have area scores."""
+    pool = evals[evals.n_areas == 8]
+    counts = pool.groupby("code").size()
+    return sorted(counts[counts >= 2].index)
+
+
+def difference_table(wide: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Base (first row of `wide`) minus each other row, per area and in total.
+
+    `wide` has one row per "Kommun år" label and area columns 1..8.
+    """
+    base = wide.iloc[0]
+    out = pd.DataFrame(index=[f"{i} {n}" for i, n in enumerate(names, 1)] + ["Totalt"])
+    for label in wide.index[1:]:
+        diff = [round(float(base[a] - wide.loc[label, a]), 1) for a in AREAS]
+        out[f"mot {label}"] = diff + [round(sum(diff), 1)]
+    out.index.name = "Område"
+    return out

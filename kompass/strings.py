@@ -1,0 +1,78 @@
+"""Swedish text the user sees, and Swedish number formatting, in one place."""
+
+from __future__ import annotations
+
+import math
+
+APP_TITLE = "Kommunkompassen – jämförelser"
+SOURCE_PREFIX = "Källa: Kommunkompassen, SKR"
+CAVEAT_GENERATIONS = (
+    "Obs: jämförelsen blandar ramverkets två generationer (2010- och 2020-serien). "
+    "Områdena har översatts efter innehåll enligt data/frameworks.csv; SKR skriver att "
+    "resultat före och efter revideringen 2019/2020 inte är fullt jämförbara."
+)
+ORIGIN = {
+    "report": "utvärderingsrapport",
+    "stated_in_report": "uppgift i senare rapport",
+    "import": "importerat resultat",
+}
+KIND = {
+    "strengths": "Styrkor",
+    "partial": "Finns delar, kan bli bättre",
+    "improvements": "Förbättringsmöjligheter",
+}
+DISCREPANCY = {
+    "area_header": "Poängen i områdets text skiljer sig från delområdestabellen",
+    "subarea_sum": "Delområdenas summa skiljer sig från tabellens delsumma",
+    "summary_table": "Sammanfattningstabellen skiljer sig från delområdestabellen",
+    "total": "Totalen i sammanfattningstabellen skiljer sig från summan av områdena",
+}
+MONTHS = [
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+]  # fmt: skip
+ORDINAL = {1: "första", 2: "andra", 3: "tredje", 4: "fjärde", 5: "femte", 6: "sjätte"}
+PRESETS = {
+    "grannar": "Grannkommuner (gemensam gräns)",
+    "narmast": "Närmaste utvärderade",
+    "lan": "Samma län",
+    "kommungrupp": "Samma kommungrupp",
+    "egna": "Eget urval",
+}
+
+
+def num(value: float | None, decimals: int = 1) -> str:
+    """Swedish number: decimal comma, no trailing ",0"; "–" for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u00a0")
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def signed(value: float | None, decimals: int = 1, minus: str = "−") -> str:
+    """Swedish number with an explicit sign: "+36", "−5", "±0".
+
+    Pass minus="-" where Streamlit reads the sign (st.metric deltas).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if abs(value) < 1e-9:
+        return "±0"
+    sign = "+" if value > 0 else minus
+    return sign + num(abs(value), decimals)
+
+
+def month_year(month: int | None, year: int) -> str:
+    """ "september 2023", or just the year."""
+    return f"{MONTHS[month - 1]} {year}" if month else str(year)
+
+
+def source_caption(files: list[str], extra: str = "") -> str:
+    """ "Källa: Kommunkompassen, SKR; rapport sala-2023.txt" with optional extra."""
+    unique = sorted({f for f in files if f})
+    text = SOURCE_PREFIX
+    if unique:
+        text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
+    return text + (f". {extra}" if extra else "")

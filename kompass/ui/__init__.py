@@ -1,0 +1,1 @@
+"""Streamlit glue: caching, URL state, shared widgets. Pages import from here."""

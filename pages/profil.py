@@ -1,0 +1,164 @@
+"""Kommunprofil: one evaluation against the mean and the previous evaluation."""
+
+import pandas as pd
+import streamlit as st
+
+from kompass import charts, queries
+from kompass.strings import DISCREPANCY, KIND, num, signed, source_caption
+from kompass.ui import cache, widgets
+from kompass.ui.common import (
+    current_db,
+    empty_state,
+    evaluation_sentence,
+    evaluators_sentence,
+    leave_v1_mode,
+    load_evaluations,
+    plain,
+)
+
+leave_v1_mode()
+db = current_db()
+evals = load_evaluations(db)
+st.title("Kommunprofil")
+if evals is None or evals.empty:
+    empty_state("en kommunprofil")
+    st.stop()
+
+code = widgets.municipality_picker(evals)
+year = widgets.year_picker(evals, code)
+row = widgets.evaluation_row(evals, code, year)
+colors = charts.color_map(list(evals.code))
+color = colors[code]
+names = cache.query("area_names", db, row.framework)
+mean = widgets.mean_picker(db, row.framework)
+prev = queries.previous_evaluation(evals, code, year)
+
+st.header(f"{row['name']} {row.year}")
+st.markdown(
+    f"{row.county_name} · kommungrupp {row.kommungrupp_code} {row.kommungrupp_name} · "
+    f"{num(row.population)} invånare ({row.population_year}, källa: SCB via Kolada)"
+)
+st.caption(evaluation_sentence(row) + " " + evaluators_sentence(row))
+
+scores = cache.query("scores_wide", db, [int(row.evaluation_id)])
+if row.n_areas < 8:
+    st.info("För den här utvärderingen finns bara totalpoängen, inte poäng per område.")
+    st.metric("Total (av 800)", num(row.total))
+    st.stop()
+values = [float(v) for v in scores.loc[row.evaluation_id]]
+cols = st.columns(3)
+cols[0].metric(
+    "Total (av 800)",
+    num(row.total),
+    delta=None
+    if mean is None or mean.total is None
+    else f"{signed(row.total - mean.total, minus='-')} mot medel",
+)
+if mean is not None:
+    cols[1].metric("Medelvärde (av 800)", num(mean.total), help=mean.source)
+    cols[1].caption(mean.label)
+if prev is not None:
+    cols[2].metric(
+        f"Förra utvärderingen ({prev.year})",
+        num(prev.total),
+        delta=f"{signed(row.total - prev.total, minus='-')} sedan dess",
+    )
+
+st.subheader("Profil per område")
+show = st.columns(2)
+with_mean = show[0].toggle("Visa medelvärde", value=mean is not None, disabled=mean is None)
+has_prev = prev is not None and prev.n_areas == 8
+with_prev = show[1].toggle("Visa förra utvärderingen", value=has_prev, disabled=not has_prev)
+series = [charts.Series(f"{row['name']} {row.year}", values, color, fill=True)]
+if with_mean and mean is not None:
+    series.append(charts.Series(mean.label, list(mean.scores), charts.MEAN_COLOR, dash="dash"))
+before = None
+if prev is not None and prev.n_areas == 8:
+    before = cache.query("scores_wide", db, [int(prev.evaluation_id)]).loc[prev.evaluation_id]
+if with_prev and before is not None:
+    series.append(charts.Series(f"{row['name']} {prev.year}", list(before), color, dash="dot"))
+table = queries.area_table(
+    [n if len(n) <= 24 else n[:23] + "…" for n in names],
+    values,
+    None if mean is None else list(mean.scores),
+    list(before) if with_prev and before is not None else None,
+)
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(charts.radar_figure(series, names), key="radar")
+with right:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=330,
+        column_config={"Område": st.column_config.TextColumn(width="medium")},
+    )
+caption_extra = "" if mean is None else f"Medelvärde: {mean.source}."
+st.caption(source_caption([row.file_name], caption_extra))
+st.plotly_chart(
+    charts.area_bars_figure(
+        values,
+        names,
+        color,
+        f"{row['name']} {row.year}",
+        None if mean is None else list(mean.scores),
+        "Medel" if mean is None else mean.label,
+    ),
+    key="area_bars",
+)
+st.caption(
+    source_caption(
+        [row.file_name],
+        "Staplarna visar poängen, strecket medelvärdet; "
+        "talet inom parentes är skillnaden mot medelvärdet.",
+    )
+)
+
+st.subheader("Delområden, andel av maxpoäng")
+subs = cache.query("subarea_scores", db, int(row.evaluation_id))
+if subs.empty:
+    st.info("Delområdespoäng saknas för den här utvärderingen.")
+else:
+    st.plotly_chart(charts.subarea_figure(subs, color), key="subareas")
+    st.caption(source_caption([row.file_name], "Tabellen 'Översikt av poängfördelning'."))
+
+st.subheader("Styrkor och förbättringsmöjligheter")
+found = cache.query("findings", db, int(row.evaluation_id))
+for area, name in enumerate(names, start=1):
+    with st.expander(f"{area} {name} – {num(values[area - 1])} poäng"):
+        cols = st.columns(3)
+        for col, kind in zip(cols, KIND, strict=True):
+            items = found[(found.area == area) & (found.kind == kind)].text
+            col.markdown(f"**{KIND[kind]}**")
+            col.markdown("\n".join(f"- {plain(t)}" for t in items) or "–")
+
+st.subheader("Motsägelser i rapporten")
+disc = cache.query("discrepancies", db, int(row.evaluation_id))
+if disc.empty:
+    st.write("Rapportens siffror stämmer överens med varandra.")
+else:
+    st.write(
+        "Där rapporten anger olika värden för samma sak används delområdestabellens "
+        "delsumma (regeln: delsumma, annars sammanfattningstabell, annars områdets 'Poäng')."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Område": disc.area.map(lambda a: "Totalt" if pd.isna(a) else str(int(a))),
+                "Vad": disc.kind.map(DISCREPANCY),
+                "Angivet": disc.stated.map(num),
+                "Använt": disc.chosen.map(num),
+                "Rad i rapporten": disc.line,
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.download_button(
+    "Ladda ner områdespoängen (CSV)",
+    table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig"),
+    file_name=f"kommunkompassen-{row['name'].lower()}-{row.year}.csv",
+    mime="text/csv",
+)

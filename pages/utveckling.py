@@ -1,0 +1,89 @@
+"""Utveckling: change between two evaluations of the same municipality."""
+
+import streamlit as st
+
+from kompass import charts, queries
+from kompass.strings import num, signed, source_caption
+from kompass.ui import cache, widgets
+from kompass.ui.common import (
+    current_db,
+    empty_state,
+    evaluators_sentence,
+    leave_v1_mode,
+    load_evaluations,
+)
+
+leave_v1_mode()
+db = current_db()
+evals = load_evaluations(db)
+st.title("Utveckling över tid")
+if evals is None or evals.empty:
+    empty_state("utvecklingen över tid")
+    st.stop()
+
+code = widgets.municipality_picker(evals)
+mine = evals[(evals.code == code) & (evals.n_areas == 8)].sort_values("year")
+name = evals[evals.code == code].name.iloc[0]
+if len(mine) < 2:
+    st.info(
+        f"{name} har bara en utvärdering med poäng per område i databasen. Här visas "
+        "förändringen per område mellan två utvärderingar av samma kommun, jämfört med medelvärdet."
+    )
+    multi = queries.multi_evaluated(evals)
+    if multi:
+        st.write("Kommuner med två eller fler utvärderingar:")
+        for other in multi:
+            other_name = evals[evals.code == other].name.iloc[0]
+            st.page_link("pages/utveckling.py", label=other_name, query_params={"kommun": other})
+    st.stop()
+
+years = [int(y) for y in mine.year]
+cols = st.columns(2)
+first = cols[0].selectbox("Från", years[:-1], index=len(years) - 2, key="w_from")
+second = cols[1].selectbox("Till", [y for y in years if y > first], index=0, key="w_to")
+before_row = mine[mine.year == first].iloc[0]
+after_row = mine[mine.year == second].iloc[0]
+wide = cache.query("scores_wide", db, [int(before_row.evaluation_id), int(after_row.evaluation_id)])
+before = list(wide.loc[before_row.evaluation_id])
+after = list(wide.loc[after_row.evaluation_id])
+area_names = cache.query("area_names", db, after_row.framework)
+mean = widgets.mean_picker(db, after_row.framework)
+color = charts.color_map(list(evals.code))[code]
+
+total_cols = st.columns(3)
+total_cols[0].metric(f"Total {first}", num(before_row.total))
+total_cols[1].metric(
+    f"Total {second}",
+    num(after_row.total),
+    delta=signed(after_row.total - before_row.total, minus="-"),
+)
+if mean is not None and mean.total is not None:
+    total_cols[2].metric("Medelvärde (av 800)", num(mean.total), help=mean.source)
+    total_cols[2].caption(mean.label)
+
+if first < 2020 <= second or before_row.framework != after_row.framework:
+    st.warning(
+        "Kommunkompassen reviderades 2019/2020 mellan de två utvärderingarna; rapporten säger "
+        "själv att resultaten inte är fullt jämförbara. Se förändringen som en riktning, "
+        "inte en exakt mätning."
+    )
+st.plotly_chart(
+    charts.dumbbell_figure(
+        before,
+        after,
+        area_names,
+        (f"{name} {first}", f"{name} {second}"),
+        color,
+        None if mean is None else list(mean.scores),
+        "Medel" if mean is None else mean.label,
+    ),
+    key="dumbbell",
+)
+st.caption(
+    source_caption(
+        sorted({before_row.file_name, after_row.file_name}),
+        evaluators_sentence(before_row).replace("Källa", f"{first}, källa"),
+    )
+)
+table = queries.change_table(before, after, area_names, None if mean is None else list(mean.scores))
+st.dataframe(table, hide_index=True, width="stretch")

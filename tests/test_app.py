@@ -1,0 +1,138 @@
+"""Every page through Streamlit's AppTest, on the sample store and on an empty one."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kompass.ui import cache
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGES = ["pages/oversikt.py", "pages/profil.py", "pages/jamfor.py", "pages/utveckling.py"]
+
+
+@pytest.fixture
+def use_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    def choose(db: Path, autoload: bool = True) -> None:
+        monkeypatch.setenv("KOMPASS_DB", str(db))
+        monkeypatch.setenv("KOMPASS_NO_AUTOLOAD", "0" if autoload else "1")
+        cache.clear()
+
+    yield choose
+    cache.clear()
+
+
+def run_page(page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figure(at: AppTest, key: str) -> dict[str, Any]:
+    el = at.get_by_key(key) if hasattr(at, "get_by_key") else None
+    if el is None:
+        el = next(
+            c for c in at.get("plotly_chart") if json.loads(c.proto.spec) and key in c.proto.id
+        )
+    return json.loads(el.proto.spec)
+
+
+def values(v: Any) -> list[float]:
+    if isinstance(v, dict) and "bdata" in v:
+        return list(np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"]))
+    return list(v)
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_samples(page: str, sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page(page)
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_empty_store(page: str, empty_db: Path, use_db: Any) -> None:
+    use_db(empty_db, autoload=False)
+    at = run_page(page)
+    assert any("inga utvärderingar" in i.value for i in at.info)
+
+
+def test_profile_sala_2023(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/profil.py", kommun="1981", ar="2023")
+    radar = figure(at, "radar")
+    assert values(radar["data"][0]["r"])[:8] == [66, 60, 66, 57, 55, 58, 62, 58]
+    names = [t["name"] for t in radar["data"]]
+    assert names[0] == "Sala 2023" and "Sala 2019" in names
+    assert any(n.startswith("Medel 2020-") for n in names)
+    shown = texts(at)
+    assert "Total (av 800) 482" in shown and "515" in shown
+    assert "Medel 2020-" in shown
+
+
+def test_profile_picker_updates_url(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/profil.py", kommun="1981", ar="2023")
+    at.selectbox(key="w_kommun").set_value("1465").run()
+    assert not at.exception
+    assert at.query_params["kommun"] == ["1465"] or at.query_params["kommun"] == "1465"
+    assert values(figure(at, "radar")["data"][0]["r"])[:8] == [69, 63, 75, 58, 55, 62, 59, 69]
+
+
+def test_compare_burlov_with_chosen(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/jamfor.py", kommun="1231", med="1465,1981")
+    names = [t["name"] for t in figure(at, "cmp_radar")["data"]]
+    assert names[0] == "Burlöv 2020"
+    assert sorted(names[1:]) == ["Sala 2023", "Svenljunga 2022"]
+    assert at.query_params["med"] in (["1465,1981"], "1465,1981", ["1981,1465"], "1981,1465")
+
+
+def test_compare_burlov_neighbours_fall_back(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/jamfor.py", kommun="1231", urval="grannar")
+    info = " ".join(i.value for i in at.info)
+    assert "har någon utvärdering" in info
+    assert "Höganäs" in texts(at) and "Lund" in texts(at)
+    names = [t["name"] for t in figure(at, "cmp_radar")["data"]]
+    assert names[0] == "Burlöv 2020" and "Lund 2011" in names
+    assert any("fullt jämförbara" in w.value for w in at.warning)
+
+
+def test_development_sala(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/utveckling.py", kommun="1981")
+    fig = figure(at, "dumbbell")
+    after = next(t for t in fig["data"] if t.get("name") == "Sala 2023")
+    assert values(after["x"])[6] == 62
+    assert "+36" in after["text"][6]
+    shown = texts(at)
+    assert "Total 2019 363" in shown and "Total 2023 482" in shown
+    assert any("reviderades" in w.value for w in at.warning)
+
+
+def test_development_single_evaluation_offers_others(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/utveckling.py", kommun="1231")
+    assert any("bara en utvärdering" in i.value for i in at.info)

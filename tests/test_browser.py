@@ -1,0 +1,207 @@
+"""End to end: a real `streamlit run` server and headless Chromium (Playwright).
+
+Skips only when no chromium binary exists; CI installs Debian's chromium
+(`make chromium`) so there these tests run. Screenshots go to screenshots/
+(git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]  # fmt: skip
+CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (install: make chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy")
+
+
+def start_server(
+    db: Path, env_extra: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "KOMPASS_DB": str(db), **(env_extra or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+    except RuntimeError:
+        proc.terminate()
+        raise
+    return proc, url
+
+
+@pytest.fixture(scope="module")
+def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "kompass.duckdb"
+    shutil.copy(sample_db, db)
+    proc, url = start_server(db)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="sv-SE")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_page(page: Any, url: str, name: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stMain]", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(800)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def wait_for_charts(page: Any) -> None:
+    page.wait_for_selector(CHART, timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def main_text(page: Any) -> str:
+    return str(page.locator("[data-testid=stMain]").inner_text())
+
+
+def chart_data(page: Any, index: int = 0) -> list[dict[str, Any]]:
+    return list(page.evaluate(
+        "i => Array.from(document.querySelectorAll('.js-plotly-plot'))[i].data"
+        ".map(t => ({name: t.name, r: t.r ? Array.from(t.r) : null,"
+        " x: t.x ? Array.from(t.x) : null}))",
+        index,
+    ))  # fmt: skip
+
+
+def test_navigation_shows_the_declared_pages(server: str, page: Any) -> None:
+    # The first session after a server start: Streamlit must not fall back to pages/ discovery.
+    open_page(page, server + "/profil?kommun=1981&ar=2023", "00-first-visit")
+    wait_for_charts(page)
+    nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+    labels = [t.strip().splitlines()[-1] for t in nav]  # icon ligature first
+    assert labels == ["Översikt", "Kommunprofil", "Jämför", "Utveckling"]
+
+
+def test_overview_lists_evaluations(server: str, page: Any) -> None:
+    open_page(page, server + "/", "01-oversikt")
+    text = main_text(page)
+    assert "Utvärderingar" in text and "6" in text
+    assert page.locator("[data-testid=stDataFrame]").count() == 1
+
+
+def test_profile_sala_2023(server: str, page: Any) -> None:
+    open_page(page, server + "/profil?kommun=1981&ar=2023", "02-profil-sala-2023")
+    wait_for_charts(page)
+    page.screenshot(path=str(SHOTS / "02-profil-sala-2023.png"), full_page=True)
+    text = main_text(page)
+    assert "Sala 2023" in text and "482" in text and "515" in text
+    assert "Källa: Kommunkompassen, SKR; rapport sala-2023.txt" in text
+    radar = chart_data(page, 0)
+    assert radar[0]["name"] == "Sala 2023"
+    assert radar[0]["r"][:8] == [66, 60, 66, 57, 55, 58, 62, 58]
+    assert "kommun=1981" in page.url
+
+
+def test_profile_picker_changes_url(server: str, page: Any) -> None:
+    open_page(page, server + "/profil?kommun=1981&ar=2023", "03-profil-before-pick")
+    wait_for_charts(page)
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="Svenljunga").click()
+    page.wait_for_url("**kommun=1465**", timeout=15_000)
+    wait_for_charts(page)
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot').data[0].name === 'Svenljunga 2022'",
+        timeout=15_000,
+    )
+    assert "Svenljunga 2022" in main_text(page)
+    page.screenshot(path=str(SHOTS / "04-profil-svenljunga.png"), full_page=True)
+
+
+def test_compare_burlov_with_svenljunga_and_sala(server: str, page: Any) -> None:
+    open_page(page, server + "/jamfor?kommun=1231&med=1465,1981", "05-jamfor")
+    wait_for_charts(page)
+    page.screenshot(path=str(SHOTS / "05-jamfor.png"), full_page=True)
+    names = [t["name"] for t in chart_data(page, 0)]
+    assert names[0] == "Burlöv 2020"
+    assert sorted(names[1:]) == ["Sala 2023", "Svenljunga 2022"]
+    text = main_text(page)
+    assert "Burlöv 2020" in text and "Svenljunga 2022" in text and "Sala 2023" in text
+
+
+def test_compare_burlov_neighbours_fall_back(server: str, page: Any) -> None:
+    open_page(page, server + "/jamfor?kommun=1231&urval=grannar", "06-jamfor-grannar")
+    wait_for_charts(page)
+    page.screenshot(path=str(SHOTS / "06-jamfor-grannar.png"), full_page=True)
+    text = main_text(page)
+    assert "har någon utvärdering" in text
+    assert "Höganäs" in text and "Lund" in text
+    assert "fullt jämförbara" in text
+
+
+def test_development_sala(server: str, page: Any) -> None:
+    open_page(page, server + "/utveckling?kommun=1981", "07-utveckling-sala")
+    wait_for_charts(page)
+    page.screenshot(path=str(SHOTS / "07-utveckling-sala.png"), full_page=True)
+    text = main_text(page)
+    assert "363" in text and "482" in text and "+119" in text
+    assert "reviderades" in text
