@@ -18,7 +18,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ TABLES: tuple[str, ...] = tuple(
     re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
 )
 REPORT_SUFFIXES = (".txt", ".md", ".pdf")
+BATCH_SECONDS = 0.5  # longest a batch ingest holds the write lock at a time
 LOCK_WAIT_SECONDS = 1.0
 # The 2020 framework replaced the 2010 one from the 2020 evaluations on.
 FIRST_2020_YEAR = 2020
@@ -558,24 +559,58 @@ def ingest_many(
 
     Returns the results and the failures as (file, message) pairs. A locked
     or unopenable database (StoreError) stops the run: files before it are kept.
+    Files are parsed before the database is opened; one write connection
+    serves several files but is closed at least every BATCH_SECONDS, so the
+    app's short read-only connections get in between during a long batch.
     """
     files = expand_paths(paths)
     results: list[IngestResult] = []
     failures: list[tuple[str, str]] = []
-    for done, path in enumerate(files, start=1):
-        try:
-            results.append(ingest(path, db))
-        except ParseError as exc:
-            failures.append((str(path), failure_message(exc)))
-        except StoreError:
-            raise
-        except duckdb.Error as exc:
-            failures.append((str(path), f"could not store: {str(exc).splitlines()[0]}"))
-        except Exception as exc:  # a parser bug must not stop a batch of hundreds
-            failures.append((str(path), internal_error_message(exc)))
-        if progress is not None:
-            progress(done, len(files), path)
+    batch = _Batch(db)
+    try:
+        for done, path in enumerate(files, start=1):
+            try:
+                data, evaluation, fmt = read_report(path)
+                sha256 = hashlib.sha256(data).hexdigest()
+                with transaction(batch.connection()) as con:
+                    results.append(_store(con, evaluation, sha256, path.name, fmt))
+            except ParseError as exc:
+                failures.append((str(path), failure_message(exc)))
+            except StoreError:
+                raise
+            except duckdb.Error as exc:
+                failures.append((str(path), f"could not store: {str(exc).splitlines()[0]}"))
+            except Exception as exc:  # a parser bug must not stop a batch of hundreds
+                failures.append((str(path), internal_error_message(exc)))
+            if progress is not None:
+                progress(done, len(files), path)
+    finally:
+        batch.close()
     return results, failures
+
+
+class _Batch:
+    """A write connection that is given up every BATCH_SECONDS so readers get a turn."""
+
+    def __init__(self, db: Path | None) -> None:
+        self.db = db
+        self._context: AbstractContextManager[Connection] | None = None
+        self._con: Connection | None = None
+        self._opened = 0.0
+
+    def connection(self) -> Connection:
+        if self._con is not None and time.monotonic() - self._opened > BATCH_SECONDS:
+            self.close()
+        if self._con is None:
+            self._context = connect(self.db)
+            self._con = self._context.__enter__()
+            self._opened = time.monotonic()
+        return self._con
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+        self._context, self._con = None, None
 
 
 def internal_error_message(exc: Exception) -> str:

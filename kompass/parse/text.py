@@ -23,6 +23,7 @@ MB = 1024 * 1024
 MAX_BYTES = 50 * MB
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 PDF_MAGIC = b"%PDF-"
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:sida\s+)?\d{1,3}(?:\s*(?:av|/|\()\s*\d{1,3}\)?)?\s*$", re.I)
 # UTF-8 read as cp1252: "Ã¤" for "ä" and friends.
@@ -112,8 +113,7 @@ def _control_share(text: str) -> float:
     sample = text[:100_000]
     if not sample:
         return 0.0
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample)
 
 
 @contextmanager
