@@ -423,3 +423,31 @@ def difference_table(wide: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         out[f"mot {label}"] = diff + [round(sum(diff), 1)]
     out.index.name = "Område"
     return out
+
+
+def ordinal(n: int) -> str:
+    """Swedish ordinal for ranks: 1:a, 2:a, 3:e, …, 21:a, 22:a."""
+    return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"
+
+
+def ranking(evals: pd.DataFrame) -> pd.DataFrame:
+    """Latest evaluation per municipality ranked by total within its framework generation.
+
+    Evaluations known only by their total (imports) count too. Columns: all
+    of `evaluations` plus rank, n_ranked (evaluated municipalities of that
+    generation), as_of (latest year in that generation) and rank_text
+    ("3:e av 4 inom 2020-ramverket, per 2023").
+    """
+    latest = latest_evaluations(evals[evals.total.notna()], with_areas=False).copy()
+    if latest.empty:
+        return latest.assign(rank=[], n_ranked=[], as_of=[], rank_text=[])
+    group = latest.groupby("framework")
+    latest["rank"] = group.total.rank(method="min", ascending=False).astype(int)
+    latest["n_ranked"] = group.total.transform("size").astype(int)
+    latest["as_of"] = group.year.transform("max").astype(int)
+    latest["rank_text"] = [
+        f"{ordinal(r)} av {n} inom {fw}-ramverket, per {y}"
+        for r, n, fw, y in zip(latest["rank"], latest.n_ranked, latest.framework, latest.as_of,
+                               strict=True)
+    ]
+    return latest.sort_values(["framework", "rank"], ascending=[False, True])
