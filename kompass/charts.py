@@ -7,6 +7,7 @@ Conventions (DESIGN.md, "Charts"): one colour per municipality everywhere
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -340,3 +341,99 @@ def totals_figure(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
     fig.update_yaxes(range=[0, 800], title="Total (av 800)")
     fig.update_xaxes(dtick=1, title="År")
     return _layout(fig, 360)
+
+
+NOT_EVALUATED = "#DDDDDD"
+# Cividis in seven classes: sequential, colour-blind safe, readable in grey.
+TOTAL_CLASSES = [
+    (0, 400, "#00224E"), (400, 450, "#35456C"), (450, 500, "#666970"), (500, 550, "#948E77"),
+    (550, 600, "#C8B866"), (600, 650, "#E4CF5B"), (650, 801, "#FEE838"),
+]  # fmt: skip
+SWEDEN_MID_LAT = 62.0
+
+
+def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
+    """x (lon) and y (lat) of all rings of a polygon, rings separated by None."""
+    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for poly in polys:
+        for ring in poly[:1]:  # exterior ring only: holes are other municipalities
+            xs += [p[0] for p in ring] + [None]
+            ys += [p[1] for p in ring] + [None]
+    return xs, ys
+
+
+def _class_color(total: float) -> str:
+    return next(c for low, high, c in TOTAL_CLASSES if low <= total < high)
+
+
+def _class_label(low: float, high: float) -> str:
+    if low == 0:
+        return f"under {high}"
+    return f"{low}–{high - 1}" if high <= 800 else f"{low} och mer"
+
+
+def map_figure(frame: pd.DataFrame, geojson: dict, height: int = 720) -> go.Figure:
+    """Sweden by latest total in classes; not evaluated grey. Drawn on plain axes.
+
+    Plotly's geo maps fetch a world outline from a CDN even when hidden; this
+    draws the polygons itself (lon/lat with the aspect of mid-Sweden), so the
+    map needs nothing from the internet. frame: map_frame() columns.
+    """
+    shapes = {f["properties"]["id"]: f["geometry"] for f in geojson["features"]}
+    fig = go.Figure()
+    groups = [("Ingen utvärdering", frame[frame.total.isna()], NOT_EVALUATED)]
+    for low, high, color in TOTAL_CLASSES:
+        part = frame[(frame.total >= low) & (frame.total < high)]
+        groups.append((_class_label(low, high), part, color))
+    for label, part, color in groups:
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for code in part.code:
+            x, y = _outline(shapes[code])
+            xs += x
+            ys += y
+        if part.empty and label != "Ingen utvärdering":
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                fill="toself",
+                fillcolor=color,
+                mode="lines",
+                name=label,
+                line=dict(color="white", width=0.4),
+                hoverinfo="skip",
+            )
+        )
+    done = frame[frame.total.notna()]
+    fig.add_trace(
+        go.Scatter(
+            x=done.lon,
+            y=done.lat,
+            mode="markers",
+            name="Utvärderad kommun",
+            marker=dict(
+                size=12,
+                color=[_class_color(t) for t in done.total],
+                line=dict(color="#222222", width=1.5),
+            ),
+            customdata=done[["code", "name", "year", "total", "framework"]].values,
+            hovertemplate="%{customdata[1]} %{customdata[2]}<br>Total: %{customdata[3]:.1f} av 800"
+            "<br>%{customdata[4]}-ramverket<br>Klicka för profilen<extra></extra>",
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(
+        visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(SWEDEN_MID_LAT))
+    )
+    return _layout(
+        fig,
+        height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        dragmode=False,
+        plot_bgcolor="white",
+        legend=dict(orientation="v", x=0.72, y=0.35, title=dict(text="Total (av 800)")),
+    )

@@ -1,8 +1,10 @@
-"""The `kompass` command: ingest, parse --json, check (and more to come).
+"""The `kompass` command: ingest, parse --json, check, import-scores, import-reference, export.
 
 Exit codes: 0 success; 1 `ingest` stored what it could but some file failed,
-or the database could not be opened; 2 a file could not be parsed (`parse`,
-`check`). Errors a user can cause are one line on stderr, never a traceback.
+an import file is invalid (nothing stored; one line per error), an export
+could not be written, or the database could not be opened; 2 a file could
+not be parsed (`parse`, `check`). Errors a user can cause are one line on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -11,11 +13,18 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from kompass.config import db_path, reports_dir
+from kompass.exports import FORMATS, export_all
+from kompass.imports import (
+    ImportResult,
+    ImportValidationError,
+    import_reference,
+    import_scores,
+)
 from kompass.parse import Discrepancy, Evaluation, ParseError, parse_report
 from kompass.store import (
     IngestResult,
@@ -215,6 +224,81 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+# --- import and export -------------------------------------------------------------
+
+
+def _import(args: argparse.Namespace, importer: Callable[..., ImportResult]) -> int:
+    """Run an importer on one file; errors and notes to stderr, one summary line to stdout."""
+    command = f"kompass {args.command}"
+    path = Path(args.file)
+    db = Path(args.db) if args.db else db_path()
+    try:
+        data = path.read_bytes()
+        result = importer(data, path.name, db)
+    except OSError as exc:
+        print(f"{command}: {path}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ImportValidationError as exc:
+        for error in exc.errors:
+            print(f"{path}: {error}", file=sys.stderr)
+        print(f"{command}: {len(exc.errors)} error(s); nothing stored", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, never a traceback
+        print(f"{command}: {path}: {internal_error_message(exc)}", file=sys.stderr)
+        return 1
+    for line, reason in result.skipped:
+        print(f"{path}: rad {line}: hoppas över: {reason}", file=sys.stderr)
+    for line, reason in result.replaced:
+        print(f"{path}: rad {line}: {reason}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"{path}: varning: {warning}", file=sys.stderr)
+    print(_import_summary(result, db))
+    return 0
+
+
+def _import_summary(result: ImportResult, db: Path) -> str:
+    if result.status == "unchanged":
+        return f"{result.file_name}: unchanged (already imported) ({db})"
+    return (
+        f"{result.file_name}: {result.rows_stored} row(s) stored, "
+        f"{len(result.replaced)} replaced an earlier value, "
+        f"{len(result.skipped)} skipped ({db})"
+    )
+
+
+def cmd_import_scores(args: argparse.Namespace) -> int:
+    return _import(args, import_scores)
+
+
+def cmd_import_reference(args: argparse.Namespace) -> int:
+    return _import(args, import_reference)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else db_path()
+    out = Path(args.out)
+    if not db.exists():
+        print(f"kompass export: no database at {db}; run `kompass ingest` first", file=sys.stderr)
+        return 1
+    try:
+        written = export_all(db, out, args.format)
+    except StoreError as exc:
+        print(f"kompass export: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = exc.filename or out
+        print(f"kompass export: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: one line, never a traceback
+        print(f"kompass export: {internal_error_message(exc)}", file=sys.stderr)
+        return 1
+    print(f"{len(written)} files written to {out} ({args.format}, from {db})")
+    return 0
+
+
 # --- entry point -----------------------------------------------------------------
 
 
@@ -238,6 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="parse reports without storing; explain what was found")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_check)
+
+    for name, func, what in (
+        ("import-scores", cmd_import_scores, "published area scores and totals"),
+        ("import-reference", cmd_import_reference, "reference means"),
+    ):
+        p = sub.add_parser(name, help=f"import {what} from a CSV file (all rows or none)")
+        p.add_argument("file", metavar="FILE")
+        p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("export", help="write the tidy tables with a README")
+    p.add_argument("--format", choices=FORMATS, default="csv", help="file format (default: csv)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write to")
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

@@ -8,6 +8,7 @@ fields behind its columns. No Streamlit here; `kompass.ui.cache` wraps these.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ def reference_means(db: Path, framework: str | None = None) -> pd.DataFrame:
         db,
         f"""
         SELECT s.reference_id, s.label, s.framework, s.year, s.n_municipalities, s.total,
-               s.source_note, r.file_name, s.line, c.area, c.score
+               s.source_note, r.file_name, r.format, s.line, c.area, c.score
         FROM reference_series s
         JOIN reference_score c USING (reference_id)
         JOIN report r ON r.report_id = s.report_id
@@ -180,9 +181,7 @@ def mean_options(db: Path, framework: str) -> pd.DataFrame:
                 "label": f"{first.label} (enligt {first.file_name}{n_text})",
                 "kind": REFERENCE_KIND,
                 "n": None if pd.isna(first.n_municipalities) else int(first.n_municipalities),
-                "source": f"anges i rapporten {first.file_name}, rad {int(first.line)}"
-                if pd.notna(first.line)
-                else f"anges i {first.file_name}",
+                "source": _reference_source(first),
                 "scores": scores,
                 "total": None if pd.isna(first.total) else float(first.total),
             }
@@ -202,6 +201,14 @@ def mean_options(db: Path, framework: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["key", "label", "kind", "n", "source", "scores", "total"])
+
+
+def _reference_source(ref: pd.Series) -> str:
+    """Where a reference mean comes from, in Swedish: the report line or the import's source."""
+    line = f", rad {int(ref.line)}" if pd.notna(ref.line) else ""
+    if ref.format == "csv":
+        return f"{ref.source_note or 'källa ej angiven'} (importerad från {ref.file_name}{line})"
+    return f"anges i rapporten {ref.file_name}{line}"
 
 
 def _eight(group: pd.DataFrame) -> list[float | None]:
@@ -447,7 +454,209 @@ def ranking(evals: pd.DataFrame) -> pd.DataFrame:
     latest["as_of"] = group.year.transform("max").astype(int)
     latest["rank_text"] = [
         f"{ordinal(r)} av {n} inom {fw}-ramverket, per {y}"
-        for r, n, fw, y in zip(latest["rank"], latest.n_ranked, latest.framework, latest.as_of,
-                               strict=True)
+        for r, n, fw, y in zip(
+            latest["rank"], latest.n_ranked, latest.framework, latest.as_of, strict=True
+        )
     ]
     return latest.sort_values(["framework", "rank"], ascending=[False, True])
+
+
+def map_frame(db: Path) -> pd.DataFrame:
+    """All 290 municipalities with their latest evaluation (NaN where none).
+
+    Columns: code, name, county_name, lat, lon (centroid), year, total, framework,
+    origin, file_name.
+    """
+    munis = municipalities(db)[["code", "name", "county_name", "lat", "lon"]]
+    evals = evaluations(db)
+    latest = latest_evaluations(evals[evals.total.notna()], with_areas=False)
+    cols = ["code", "year", "total", "framework", "origin", "file_name"]
+    return munis.merge(latest[cols], on="code", how="left")
+
+
+def search_findings(
+    db: Path,
+    text: str = "",
+    area: int | None = None,
+    kind: str | None = None,
+    codes: list[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Findings whose text contains `text` (case-insensitive), with filters.
+
+    Columns: code, name, year, framework, area, area_name, kind, ordinal, text,
+    file_name. `text` is matched literally (LIKE wildcards are escaped).
+    """
+    where: list[str] = ["1=1"]
+    params: list[Any] = []
+    if text.strip():
+        where.append("f.text ILIKE ? ESCAPE '\\'")
+        params.append("%" + re.sub(r"([%_\\])", r"\\\1", text.strip()) + "%")
+    if area is not None:
+        where.append("f.area = ?")
+        params.append(int(area))
+    if kind:
+        where.append("f.kind = ?")
+        params.append(kind)
+    if codes:
+        where.append(f"e.municipality_code IN ({', '.join('?' for _ in codes)})")
+        params.extend(codes)
+    if years:
+        where.append("e.year BETWEEN ? AND ?")
+        params.extend([int(years[0]), int(years[1])])
+    return _frame(
+        db,
+        f"""
+        SELECT e.municipality_code AS code, m.name, e.year, e.framework, f.area,
+               fa.name AS area_name, f.kind, f.ordinal, f.text, r.file_name
+        FROM finding f
+        JOIN evaluation e USING (evaluation_id)
+        JOIN municipality m ON m.code = e.municipality_code
+        JOIN report r ON r.report_id = e.report_id
+        JOIN framework_area fa ON fa.framework = e.framework AND fa.area = f.area
+             AND fa.role = 'canonical'
+        WHERE {" AND ".join(where)}
+        ORDER BY m.name, e.year, f.area, f.kind, f.ordinal
+        """,
+        params,
+    )
+
+
+def weakest_areas(
+    scores: list[float], names: list[str], n: int = 3
+) -> list[tuple[int, str, float]]:
+    """The n lowest-scoring areas as (area, name, score), lowest first."""
+    ranked = sorted(range(1, 9), key=lambda a: (scores[a - 1], a))
+    return [(a, names[a - 1], scores[a - 1]) for a in ranked[:n]]
+
+
+def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataFrame:
+    """Who scores highest in `area` among the latest evaluations of the same generation.
+
+    Columns: evaluation_id, code, name, year, score, strengths (list of the
+    report's strengths for that area), file_name. The municipality itself is
+    left out.
+    """
+    evals = evaluations(db)
+    me = evals[evals.evaluation_id == evaluation_id].iloc[0]
+    pool = latest_evaluations(evals[(evals.framework == me.framework) & (evals.code != me.code)])
+    if pool.empty:
+        return pd.DataFrame(
+            columns=["evaluation_id", "code", "name", "year", "score", "strengths", "file_name"]
+        )
+    ids = [int(i) for i in pool.evaluation_id]
+    scores = area_scores(db, ids)
+    top = scores[scores.area == area].sort_values("score", ascending=False).head(k)
+    texts = search_findings(db, area=area, kind="strengths", codes=list(top.code))
+    rows = []
+    for r in top.itertuples():
+        mine = texts[(texts.code == r.code) & (texts.year == r.year)]
+        rows.append(
+            {
+                "evaluation_id": r.evaluation_id,
+                "code": r.code,
+                "name": r.name,
+                "year": r.year,
+                "score": r.score,
+                "strengths": list(mine.text),
+                "file_name": r.file_name,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def weakest_subareas(db: Path, evaluation_id: int, n: int = 5) -> pd.DataFrame:
+    """The n sub-areas with the lowest share of max, with the best share among peers.
+
+    Peers are the latest evaluations of the same generation whose sub-area has
+    the same code *and* name (sub-area sets vary between years). Columns: area,
+    code, name, score, max, pct, best_pct, best_name, best_year, best_code.
+    """
+    subs = subarea_scores(db, evaluation_id).sort_values(["pct", "area"]).head(n)
+    evals = evaluations(db)
+    me = evals[evals.evaluation_id == evaluation_id].iloc[0]
+    pool = latest_evaluations(evals[(evals.framework == me.framework) & (evals.code != me.code)])
+    best = []
+    for s in subs.itertuples():
+        top = _best_subarea(db, list(pool.evaluation_id), s.code, s.name)
+        best.append(top)
+    return subs.assign(
+        best_pct=[b[0] for b in best],
+        best_name=[b[1] for b in best],
+        best_year=[b[2] for b in best],
+        best_code=[b[3] for b in best],
+    )
+
+
+def _best_subarea(db: Path, ids: list[int], code: str, name: str) -> tuple[Any, ...]:
+    if not ids:
+        return (None, None, None, None)
+    df = _frame(
+        db,
+        f"""
+        SELECT 100.0 * s.score / s.max AS pct, m.name, e.year, m.code
+        FROM subarea_score s JOIN evaluation e USING (evaluation_id)
+        JOIN municipality m ON m.code = e.municipality_code
+        WHERE s.evaluation_id IN ({", ".join("?" for _ in ids)})
+          AND s.code = ? AND lower(s.name) = lower(?)
+        ORDER BY pct DESC LIMIT 1
+        """,
+        [int(i) for i in ids] + [code, name],
+    )
+    return tuple(df.iloc[0]) if not df.empty else (None, None, None, None)
+
+
+def ranking_table(ranked: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
+    """The ranking as shown: Swedish column names, area scores O1–O8, profile links."""
+    table = pd.DataFrame(
+        {
+            "Placering": ranked.rank_text.values,
+            "Kommun": ranked.name.values,
+            "År": ranked.year.values,
+            "Ramverk": (ranked.framework + "-serien").values,
+            "Total": ranked.total.values,
+        }
+    )
+    for a in AREAS:
+        table[f"O{a}"] = [wide.loc[i, a] if i in wide.index else None for i in ranked.evaluation_id]
+    table["Profil"] = [
+        f"/profil?kommun={c}&ar={y}" for c, y in zip(ranked.code, ranked.year, strict=True)
+    ]
+    return table
+
+
+def reports(db: Path) -> pd.DataFrame:
+    """Ingested files with provenance: file_name, sha256, format, parser_version,
+    ingested_at, warnings, framework, what they hold and their discrepancies."""
+    return _frame(
+        db,
+        """
+        SELECT r.report_id, r.file_name, r.sha256, r.format, r.parser_version, r.ingested_at,
+               r.warnings,
+               string_agg(DISTINCT e.framework, ', ') AS framework,
+               string_agg(DISTINCT m.name || ' ' || e.year, ', ') AS evaluations,
+               (SELECT count(*) FROM discrepancy d JOIN evaluation e2 USING (evaluation_id)
+                 WHERE e2.report_id = r.report_id) AS n_discrepancies,
+               (SELECT count(*) FROM reference_series s
+                 WHERE s.report_id = r.report_id) AS n_references
+        FROM report r
+        LEFT JOIN evaluation e ON e.report_id = r.report_id
+        LEFT JOIN municipality m ON m.code = e.municipality_code
+        GROUP BY ALL
+        ORDER BY r.ingested_at DESC, r.file_name
+        """,
+    )
+
+
+def all_discrepancies(db: Path) -> pd.DataFrame:
+    """Every discrepancy with its municipality, year and report file."""
+    return _frame(
+        db,
+        """
+        SELECT m.name, e.year, d.area, d.kind, d.stated, d.chosen, d.line, r.file_name
+        FROM discrepancy d JOIN evaluation e USING (evaluation_id)
+        JOIN municipality m ON m.code = e.municipality_code
+        JOIN report r ON r.report_id = e.report_id
+        ORDER BY m.name, e.year, d.area
+        """,
+    )

@@ -536,6 +536,13 @@ def _delete_report_if_unused(con: Connection, report_id: int) -> None:
     )
 
 
+# Public names for kompass.imports, which writes imported rows by the same rules.
+insert_rows = _insert_rows
+delete_evaluation_rows = _delete_evaluation_rows
+delete_report_if_unused = _delete_report_if_unused
+framework_of_year = _framework_of_year
+
+
 # --- many files ------------------------------------------------------------------
 
 

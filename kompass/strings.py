@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 APP_TITLE = "Kommunkompassen – jämförelser"
 SOURCE_PREFIX = "Källa: Kommunkompassen, SKR"
@@ -76,3 +77,15 @@ def source_caption(files: list[str], extra: str = "") -> str:
     if unique:
         text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
     return text + (f". {extra}" if extra else "")
+
+
+def join_words(items: list[str]) -> str:
+    """ "A", "A och B", "A, B och C" ("" for none)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def long_date(day: date) -> str:
+    """ "14 mars 2025"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -1,38 +1,88 @@
-"""Översikt: what is in the store, with links to every profile."""
+"""Översikt: Sweden at a glance – headline figures, map and ranking."""
 
 import streamlit as st
 
-from kompass.strings import ORIGIN, num, source_caption
+from kompass import charts, queries
+from kompass.geo import load_geojson
+from kompass.strings import num, source_caption
+from kompass.ui import cache
 from kompass.ui.common import current_db, empty_state, leave_v1_mode, load_evaluations
 
 leave_v1_mode()
 db = current_db()
 evals = load_evaluations(db)
-st.title("Kommunkompassen – alla utvärderingar")
+st.title("Kommunkompassen – Sverige i överblick")
 st.write(
-    "Här står kommunernas utvärderingar enligt SKR:s Kommunkompass sida vid sida. "
-    "Välj en kommun för dess profil, jämför med grannar eller följ utvecklingen över tid."
+    "SKR:s Kommunkompass utvärderar hur en kommun styrs och leds i åtta områden. Här står "
+    "utvärderingarna sida vid sida: klicka på en kommun på kartan eller i tabellen för dess profil."
 )
 if evals is None or evals.empty:
     empty_state("översikten")
     st.stop()
 
+means = cache.query("mean_options", db, "2020")
+refs = means[means.kind == queries.REFERENCE_KIND]
 cols = st.columns(4)
 cols[0].metric("Utvärderingar", len(evals))
-cols[1].metric("Kommuner", evals.code.nunique())
+cols[1].metric("Kommuner", f"{evals.code.nunique()} av 290")
 cols[2].metric("År", f"{evals.year.min()}–{evals.year.max()}")
-cols[3].metric("Rapporter", evals[evals.origin == "report"].file_name.nunique())
+if not refs.empty:
+    cols[3].metric(
+        "Senaste referensmedel (av 800)", num(refs.total.iloc[-1]), help=refs.source.iloc[-1]
+    )
+    cols[3].caption(refs.label.iloc[-1])
 
-table = evals.sort_values(["name", "year"]).assign(
-    Profil=lambda d: "/profil?kommun=" + d.code + "&ar=" + d.year.astype(str),
-    Total=lambda d: d.total.map(num),
-    Ursprung=lambda d: d.origin.map(ORIGIN),
-    Ramverk=lambda d: d.framework + "-serien",
-)[["name", "code", "year", "Total", "Ramverk", "Ursprung", "file_name", "Profil"]]
-st.dataframe(
-    table.rename(columns={"name": "Kommun", "code": "Kod", "year": "År", "file_name": "Källa"}),
-    hide_index=True,
-    width="stretch",
-    column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Öppna profil")},
-)
-st.caption(source_caption(list(evals.file_name)))
+frame = cache.query("map_frame", db)
+left, right = st.columns([2, 3])
+with left:
+    event = st.plotly_chart(
+        charts.map_figure(frame, load_geojson()),
+        key="map",
+        on_select="rerun",
+        selection_mode="points",
+        config={"scrollZoom": False, "displayModeBar": False},
+    )
+    st.caption(
+        source_caption(
+            list(evals.file_name),
+            "Grå: ingen utvärdering i databasen. Kartgränser: okfse/sweden-geojson (förenklade).",
+        )
+    )
+    points = event.selection.points if event and event.selection else []
+    picked = [p["customdata"][0] for p in points if p.get("customdata")]
+    if picked:
+        st.switch_page("pages/profil.py", query_params={"kommun": picked[0]})
+
+ranked = queries.ranking(evals)
+with right:
+    st.subheader("Rangordning, senaste utvärdering per kommun")
+    wide = cache.query("scores_wide", db, [int(i) for i in ranked.evaluation_id])
+    table = queries.ranking_table(ranked, wide)
+    area_cols = {
+        f"O{a}": st.column_config.ProgressColumn(
+            f"O{a}",
+            min_value=0,
+            max_value=100,
+            format="%.0f",
+            help=f"Område {a} (0–100); namnet beror på ramverket",
+        )
+        for a in queries.AREAS
+    }
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=38 + 35 * min(len(table), 15),
+        column_config={
+            "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
+            "Total": st.column_config.NumberColumn("Total", format="%.1f"),
+            **area_cols,
+        },
+    )
+    st.caption(
+        "Placeringen jämför bara utvärderingar inom samma ramverksgeneration och gäller per "
+        "det senaste året i databasen. O1–O8 är områdena 1–8. "
+        + source_caption(list(ranked.file_name))
+    )
+    with st.expander("Områdenas namn i de två ramverksgenerationerna"):
+        st.dataframe(cache.query("framework_mapping", db), hide_index=True)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kompass import charts, queries
+from kompass import charts, printout, queries
 from kompass.strings import DISCREPANCY, KIND, num, signed, source_caption
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
@@ -155,6 +155,41 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+st.subheader("Dela resultatet")
+with st.container(border=True):
+    st.write(
+        "En sida att skriva ut eller skicka (HTML, fungerar utan internet, A4) med resultatet i "
+        "meningar, och spindeldiagrammet som bild för presentationer."
+    )
+    mean_key = None if mean is None else str(mean.key)
+    flag = f"printout:{row.evaluation_id}:{mean_key}"
+    if st.button("Skapa sammanfattning och bild", key="make_printout"):
+        st.session_state[flag] = True
+    if st.session_state.get(flag):
+        try:
+            with st.spinner("Ritar diagrammen …"):
+                page_html = cache.summary_html(db, code, int(row.year), mean_key)
+                png = cache.radar_png(db, code, int(row.year), mean_key)
+        except printout.PrintoutError as exc:
+            st.error(str(exc))
+        else:
+            base = f"kommunkompassen-{code}-{row.year}"
+            cols = st.columns(2)
+            cols[0].download_button(
+                "Ladda ner sammanfattning (HTML)",
+                page_html.encode("utf-8"),
+                file_name=f"{base}-sammanfattning.html",
+                mime="text/html",
+                key="dl_summary",
+            )
+            cols[1].download_button(
+                "Ladda ner spindeldiagram (PNG)",
+                png,
+                file_name=f"{base}-spindel.png",
+                mime="image/png",
+                key="dl_png",
+            )
 
 st.download_button(
     "Ladda ner områdespoängen (CSV)",

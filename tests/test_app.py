@@ -15,7 +15,15 @@ from streamlit.testing.v1 import AppTest
 from kompass.ui import cache
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-PAGES = ["pages/oversikt.py", "pages/profil.py", "pages/jamfor.py", "pages/utveckling.py"]
+PAGES = [
+    "pages/oversikt.py",
+    "pages/profil.py",
+    "pages/jamfor.py",
+    "pages/utveckling.py",
+    "pages/lar-av-andra.py",
+    "pages/fynd.py",
+    "pages/data.py",
+]
 
 
 @pytest.fixture
@@ -75,7 +83,7 @@ def test_every_page_renders_on_samples(page: str, sample_db: Path, use_db: Any) 
 def test_every_page_renders_on_empty_store(page: str, empty_db: Path, use_db: Any) -> None:
     use_db(empty_db, autoload=False)
     at = run_page(page)
-    assert any("inga utvärderingar" in i.value for i in at.info)
+    assert any("inga utvärderingar" in i.value or "Inga rapporter" in i.value for i in at.info)
 
 
 def test_profile_sala_2023(sample_db: Path, use_db: Any) -> None:
@@ -136,3 +144,45 @@ def test_development_single_evaluation_offers_others(sample_db: Path, use_db: An
     use_db(sample_db)
     at = run_page("pages/utveckling.py", kommun="1231")
     assert any("bara en utvärdering" in i.value for i in at.info)
+
+
+def test_role_models_for_sala(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/lar-av-andra.py", kommun="1981")
+    shown = texts(at)
+    assert "5 Brukarens fokus" in shown and "Burlöv 2020: 70 poäng (15 poäng högre)" in shown
+    assert "Enkelt att få kontakt med kommunen" in shown
+
+
+def test_findings_search_highlights_safely(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/fynd.py", q="digital", omrade="4")
+    shown = texts(at)
+    assert "5 träffar" in shown or "träffar" in shown
+    assert ":orange-background[Digital]" in shown
+    assert "Lund" not in [e.label.split(" ")[0] for e in at.expander]  # Lund's hit is area 5
+    at.text_input(key="w_q").set_value("kontaktcenter").run()
+    assert not at.exception
+    assert at.query_params["q"] in (["kontaktcenter"], "kontaktcenter")
+
+
+def test_data_page_lists_reports_and_tables(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/data.py")
+    frames = at.dataframe
+    assert any("sala-2023.txt" in df.value.to_string() for df in frames)
+    assert len(at.get("download_button")) >= 4
+
+
+def test_profile_printout_downloads(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    # The page on its own: through app.py, AppTest starts every run in Streamlit's
+    # pages/-folder mode, whose switch to st.navigation reruns and drops button clicks.
+    at = AppTest.from_file(str(APP.parent / "pages" / "profil.py"), default_timeout=120)
+    at.query_params["kommun"] = "1981"
+    at.run()
+    at.button(key="make_printout").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.label for b in at.get("download_button")]
+    assert "Ladda ner sammanfattning (HTML)" in labels
+    assert "Ladda ner spindeldiagram (PNG)" in labels

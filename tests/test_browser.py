@@ -139,14 +139,18 @@ def test_navigation_shows_the_declared_pages(server: str, page: Any) -> None:
     wait_for_charts(page)
     nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
     labels = [t.strip().splitlines()[-1] for t in nav]  # icon ligature first
-    assert labels == ["Översikt", "Kommunprofil", "Jämför", "Utveckling"]
+    assert labels == [
+        "Översikt", "Kommunprofil", "Jämför", "Utveckling", "Lär av andra",
+        "Styrkor och förbättringar", "Data",
+    ]  # fmt: skip
 
 
 def test_overview_lists_evaluations(server: str, page: Any) -> None:
     open_page(page, server + "/", "01-oversikt")
     text = main_text(page)
-    assert "Utvärderingar" in text and "6" in text
-    assert page.locator("[data-testid=stDataFrame]").count() == 1
+    assert "Utvärderingar" in text and "5 av 290" in text
+    page.wait_for_selector("[data-testid=stDataFrame]", timeout=20_000)
+    wait_for_charts(page)
 
 
 def test_profile_sala_2023(server: str, page: Any) -> None:
@@ -205,3 +209,81 @@ def test_development_sala(server: str, page: Any) -> None:
     text = main_text(page)
     assert "363" in text and "482" in text and "+119" in text
     assert "reviderades" in text
+
+
+def test_overview_map_click_opens_profile(server: str, page: Any) -> None:
+    open_page(page, server + "/", "08-oversikt-karta")
+    wait_for_charts(page)
+    page.screenshot(path=str(SHOTS / "08-oversikt-karta.png"), full_page=True)
+    # The evaluated municipalities are the points of the map's last trace.
+    index = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data.at(-1).customdata"
+        ".findIndex(d => d[0] === '1981')"
+    )
+    point = page.locator(".js-plotly-plot .scatterlayer .trace").last.locator("path.point")
+    point.nth(index).click(force=True)
+    page.wait_for_url("**/profil?kommun=1981**", timeout=20_000)
+    wait_for_charts(page)
+    assert "Sala 2023" in main_text(page)
+
+
+def test_role_models_page(server: str, page: Any) -> None:
+    open_page(page, server + "/lar-av-andra?kommun=1981", "09-lar-av-andra")
+    text = main_text(page)
+    assert "5 Brukarens fokus" in text and "Burlöv 2020: 70 poäng" in text
+
+
+def test_findings_search_page(server: str, page: Any) -> None:
+    open_page(page, server + "/fynd?q=digital", "10-fynd")
+    text = main_text(page)
+    assert "9 träffar" in text and "Sala 2023" in text
+    marks = page.locator("[data-testid=stMain] span").filter(has_text="igital")
+    assert marks.count() >= 9
+
+
+def test_data_page_csv_download(server: str, page: Any, tmp_path: Path) -> None:
+    import pandas as pd
+
+    open_page(page, server + "/data", "11-data")
+    page.get_by_role("tab", name="Ladda ner").click()
+    page.locator("[data-testid=stSelectbox]").filter(has_text="En tabell").click()
+    page.get_by_role("option", name="omradespoang", exact=True).click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Ladda ner omradespoang.csv").click()
+    target = tmp_path / "omradespoang.csv"
+    info.value.save_as(target)
+    df = pd.read_csv(target, sep=";", decimal=",", encoding="utf-8-sig", dtype={"kommunkod": str})
+    lund = df[(df.kommunkod == "1281") & (df.omrade == 1)]
+    assert float(lund.poang.iloc[0]) == 42.2  # the decimal comma read back as a number
+    assert len(df) == 48
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    db = tmp_path_factory.mktemp("upload") / "kompass.duckdb"
+    proc, url = start_server(db, {"KOMPASS_NO_AUTOLOAD": "1"})
+    try:
+        yield url, db
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_upload_report_appears_on_profile_and_compare(
+    empty_server: tuple[str, Path], page: Any
+) -> None:
+    url, _ = empty_server
+    open_page(page, url + "/data", "12-data-tom")
+    page.get_by_role("tab", name="Ladda upp rapport").click()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(
+        str(ROOT / "data" / "reports" / "svenljunga-2022.txt")
+    )
+    page.get_by_text("Svenljunga 2022 (2020-ramverket): 510 av 800 poäng").wait_for(timeout=20_000)
+    page.screenshot(path=str(SHOTS / "13-data-forhandsvisning.png"), full_page=True)
+    page.get_by_role("button", name="Spara i databasen").click()
+    page.get_by_text("Svenljunga 2022 sparad.").wait_for(timeout=20_000)
+    open_page(page, url + "/profil?kommun=1465&ar=2022", "14-profil-efter-uppladdning")
+    wait_for_charts(page)
+    assert "Svenljunga 2022" in main_text(page) and "510" in main_text(page)
+    open_page(page, url + "/jamfor?kommun=1465", "15-jamfor-efter-uppladdning")
+    assert "Svenljunga" in main_text(page)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from kompass import charts, queries
+from kompass.geo import load_geojson
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,53 @@ def test_color_map_is_stable_and_distinct(evals: pd.DataFrame) -> None:
     colors = charts.color_map(list(evals.code))
     assert len(set(colors.values())) == evals.code.nunique()
     assert charts.color_map(list(reversed(evals.code))) == colors
+
+
+def test_ranking_is_dated_and_within_generation(evals: pd.DataFrame) -> None:
+    ranked = queries.ranking(evals).set_index("name")
+    assert ranked.loc["Sala", "rank_text"] == "3:e av 3 inom 2020-ramverket, per 2023"
+    assert ranked.loc["Burlöv", "rank_text"] == "1:a av 3 inom 2020-ramverket, per 2023"
+    assert ranked.loc["Höganäs", "rank_text"] == "1:a av 2 inom 2010-ramverket, per 2018"
+    assert ranked.loc["Sala", "year"] == 2023  # the latest, not the stated 2019
+
+
+def test_role_models_for_sala_brukarens_fokus(sample_db: Path, evals: pd.DataFrame) -> None:
+    sala = _eval_id(evals, "1981", 2023)
+    scores = _scores(sample_db, evals, "1981", 2023)
+    weakest = queries.weakest_areas(scores, queries.area_names(sample_db, "2020"), 3)
+    assert [a for a, _, _ in weakest] == [5, 4, 6]  # 55, 57, 58 (8 also 58: lower number first)
+    models = queries.role_models(sample_db, sala, 5)
+    assert list(models.name) == ["Burlöv", "Svenljunga"]  # 70, 55: 2020 generation only
+    assert "Enkelt att få kontakt med kommunen – många kontaktvägar." in models.strengths.iloc[0]
+
+
+def test_weakest_subareas_match_code_and_name(sample_db: Path, evals: pd.DataFrame) -> None:
+    subs = queries.weakest_subareas(sample_db, _eval_id(evals, "1981", 2023), 5)
+    first = subs.iloc[0]
+    assert (first.code, first.pct) == ("5.2", 45.0)
+    # Svenljunga's 5.2 has the same name (Fokus på service och bemötande), Burlöv's does not.
+    assert (first.best_name, first.best_year) == ("Svenljunga", 2022)
+
+
+def test_search_findings_filters_and_escapes(sample_db: Path) -> None:
+    hits = queries.search_findings(sample_db, "digital")
+    assert set(hits.name) == {"Burlöv", "Lund", "Sala", "Svenljunga"}
+    assert all("digital" in t.lower() for t in hits.text)
+    only = queries.search_findings(sample_db, "digital", area=4, kind="strengths")
+    assert set(zip(only.name, only.area, only.kind, strict=True)) == {
+        ("Sala", 4, "strengths"),
+        ("Svenljunga", 4, "strengths"),
+    }
+    assert queries.search_findings(sample_db, "100%").empty  # "%" is literal, not a wildcard
+    assert queries.search_findings(sample_db, "'; DROP TABLE finding; --").empty
+    assert len(queries.search_findings(sample_db)) > 300
+
+
+def test_map_frame_covers_sweden(sample_db: Path) -> None:
+    frame = queries.map_frame(sample_db)
+    assert len(frame) == 290
+    assert frame.total.notna().sum() == 5
+    assert frame.set_index("code").loc["1981", "total"] == 482  # the latest of Sala's two
+    fig = charts.map_figure(frame, load_geojson())
+    markers = fig.data[-1]
+    assert sorted(markers.customdata[:, 0]) == ["1231", "1281", "1284", "1465", "1981"]

@@ -46,3 +46,50 @@ def evaluations(db: Path) -> pd.DataFrame:
 def clear() -> None:
     """Drop every cached result (tests, or after a write from this process)."""
     _call.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _tidy(db: str, version: str) -> dict[str, pd.DataFrame]:
+    from kompass import exports
+
+    return exports.tidy_tables(Path(db))
+
+
+def tidy_table_names(db: Path) -> list[str]:
+    """Names of the downloadable tidy tables (kompass.exports)."""
+    return list(_tidy(str(db), db_version(db)))
+
+
+def tidy_table(db: Path, name: str) -> pd.DataFrame:
+    return _tidy(str(db), db_version(db))[name]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _zip(db: str, version: str, fmt: str) -> bytes:
+    from kompass import exports
+
+    return exports.zip_bytes(Path(db), fmt)
+
+
+def export_zip(db: Path, fmt: str) -> bytes:
+    """All tidy tables and their README as a zip, in csv, xlsx or parquet."""
+    return _zip(str(db), db_version(db), fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: str | None) -> Any:
+    from kompass import printout
+
+    if kind == "html":
+        return printout.summary_html(Path(db), code, year, mean_key)
+    return printout.radar_png(Path(db), code, year, mean_key)
+
+
+def summary_html(db: Path, code: str, year: int, mean_key: str | None) -> str:
+    """The one-page HTML summary (kompass.printout); slow (kaleido), so cached."""
+    return str(_printout(str(db), db_version(db), "html", code, year, mean_key))
+
+
+def radar_png(db: Path, code: str, year: int, mean_key: str | None) -> bytes:
+    """The radar chart as a PNG for slides (kompass.printout); cached."""
+    return bytes(_printout(str(db), db_version(db), "png", code, year, mean_key))

@@ -127,3 +127,18 @@ def leave_v1_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def highlight(text: str, query: str) -> str:
+    """Report text made inert (see `plain`) with every match of `query` highlighted.
+
+    The text is escaped first and the matches are found in the raw text, so
+    no part of the report can become markup.
+    """
+    query = query.strip()
+    if not query:
+        return plain(text)
+    parts = re.split(f"({re.escape(query)})", text, flags=re.IGNORECASE)
+    return "".join(
+        f":orange-background[{plain(p)}]" if i % 2 else plain(p) for i, p in enumerate(parts)
+    )

@@ -1,0 +1,629 @@
+"""Published results known only from a summary -> the store (issue #4).
+
+Two CSV imports, for what a municipality's web page or a press release
+states rather than a full report:
+
+- `import_scores`: columns `kommun` (name or SCB code), `ar`, `manad`
+  (optional), `ramverk` (2010/2020), `omrade1` … `omrade8` (optional),
+  `total` (optional), `kalla` (free text or URL).
+- `import_reference`: columns `etikett`, `ramverk`, `ar`, `antal_kommuner`
+  (optional), `omrade1` … `omrade8`, `total` (optional), `kalla`.
+
+Reading: `,` or `;` separated (whichever the header uses more), UTF-8 with
+or without BOM, else Windows-1252; decimal comma or point. Column names are
+matched ignoring case, spaces, underscores and å/ä/ö ("Område 1" = omrade1).
+Lines are counted as in a text editor, the header being line 1.
+
+Rules decided here (all validation messages are Swedish, shown in the app):
+- A score row has all eight areas, or a total, or both. Some but not all
+  areas is an error naming the missing columns, even with a total: a partial
+  set would look like a complete evaluation nowhere and mislead everywhere.
+- With all eight areas the stored total is their sum, as for reports (the
+  detailed numbers win, DESIGN.md "Which number wins"). A stated total that
+  differs from the sum by more than 0.5 is kept as a `discrepancy` (kind
+  'total', stated = the total, chosen = the sum, line = the CSV line).
+  With a total only, the total is stored and there are no area rows.
+- Unknown columns, out-of-range values, an unknown municipality and
+  duplicates within the file are errors. Any error stores nothing:
+  `ImportValidationError` carries every error, not only the first.
+- Precedence per municipality and year: report > import > stated in a
+  later report. An imported row never replaces a report's evaluation (the
+  row is skipped and listed in `ImportResult.skipped`); it replaces an
+  earlier import or a value stated in a later report.
+- A reference row replaces an earlier *imported* series with the same label,
+  framework and year; series stated in reports are never touched.
+- The same file bytes twice change nothing (status 'unchanged').
+- A framework that does not match the year (2010 after 2019, 2020 before
+  2020) and a reference total that differs from the sum of its areas are
+  warnings, stored with the file (`report.warnings`), not errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from kompass.municipalities import resolve_municipality
+from kompass.store import (
+    Connection,
+    connect,
+    delete_evaluation_rows,
+    delete_report_if_unused,
+    framework_of_year,
+    insert_rows,
+    transaction,
+)
+from kompass.strings import MONTHS, num
+
+PARSER_VERSION = "import-1"
+FORMAT = "csv"
+MAX_IMPORT_BYTES = 5_000_000
+TOLERANCE = 0.5  # rounding: published areas may not add up to the total exactly
+FRAMEWORKS = ("2010", "2020")
+YEAR_RANGE = (2000, 2100)
+TRANSITION_YEARS = (2019, 2020)
+AREA_MAX, TOTAL_MAX = 100.0, 800.0
+N_MUNICIPALITIES = 290
+AREA_COLUMNS = tuple(f"omrade{n}" for n in range(1, 9))
+SCORE_COLUMNS = ("kommun", "ar", "manad", "ramverk", *AREA_COLUMNS, "total", "kalla")
+SCORE_REQUIRED = ("kommun", "ar", "ramverk", "kalla")
+REFERENCE_COLUMNS = ("etikett", "ramverk", "ar", "antal_kommuner", *AREA_COLUMNS, "total", "kalla")
+REFERENCE_REQUIRED = ("etikett", "ramverk", "ar", *AREA_COLUMNS, "kalla")
+ORIGIN_TEXT = {
+    "report": "rapporten",
+    "import": "importen",
+    "stated_in_report": "uppgiften i rapporten",
+}
+
+T = TypeVar("T")
+
+
+class ImportValidationError(Exception):
+    """The file cannot be imported; `errors` holds every problem, one Swedish line each."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import did."""
+
+    file_name: str
+    status: str  # added | unchanged
+    rows_stored: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    replaced: list[tuple[int, str]] = field(default_factory=list)  # (line, what it replaced)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One valid row of a scores file."""
+
+    line: int
+    code: str
+    name: str
+    year: int
+    month: int | None
+    framework: str
+    areas: tuple[float, ...]  # all eight, or none
+    stated_total: float | None
+    source: str
+
+    @property
+    def total(self) -> float:
+        """The stored total: the sum of the areas if given, else the stated total."""
+        if self.areas:
+            return sum(self.areas)
+        assert self.stated_total is not None
+        return self.stated_total
+
+    @property
+    def has_discrepancy(self) -> bool:
+        stated = self.stated_total
+        return bool(self.areas) and stated is not None and abs(stated - self.total) > TOLERANCE
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """One valid row of a reference file."""
+
+    line: int
+    label: str
+    framework: str
+    year: int
+    n_municipalities: int | None
+    areas: tuple[float, ...]  # all eight
+    stated_total: float | None
+    source: str
+
+    @property
+    def total(self) -> float:
+        return self.stated_total if self.stated_total is not None else sum(self.areas)
+
+
+@dataclass(frozen=True)
+class ImportFile(Generic[T]):
+    """A validated file: its rows and its warnings (for a preview before storing)."""
+
+    rows: list[T]
+    warnings: list[str]
+
+
+# --- reading CSV -----------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportValidationError(["filen är varken UTF-8 eller Windows-1252 (cp1252)"])
+
+
+def _normalise(name: str) -> str:
+    name = name.strip().casefold().translate(str.maketrans("åäö", "aao"))
+    return re.sub(r"[\s_]+", "", name)
+
+
+def _delimiter(text: str) -> str:
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _header(
+    line: int, cells: list[str], columns: Sequence[str], required: Sequence[str]
+) -> tuple[dict[str, int], list[str]]:
+    """Column name -> index, and the header's errors (the header is on `line`)."""
+    known = {_normalise(c): c for c in columns}
+    index: dict[str, int] = {}
+    errors: list[str] = []
+    for i, cell in enumerate(cells):
+        name = known.get(_normalise(cell))
+        if not cell.strip():
+            continue
+        if name is None:
+            errors.append(
+                f'rad {line}: okänd kolumn "{cell.strip()}" (möjliga: {", ".join(columns)})'
+            )
+        elif name in index:
+            errors.append(f"rad {line}: kolumnen {name} finns två gånger")
+        else:
+            index[name] = i
+    errors += [f"rad {line}: kolumnen {c} saknas" for c in required if c not in index]
+    return index, errors
+
+
+def _records(
+    data: bytes, columns: Sequence[str], required: Sequence[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """(line, column -> cell text) per non-empty data row; raises on file-level errors."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportValidationError([f"filen är större än {MAX_IMPORT_BYTES // 1_000_000} MB"])
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        rows = _numbered(reader)
+    except csv.Error as exc:
+        raise ImportValidationError([f"rad {reader.line_num}: felaktig CSV ({exc})"]) from exc
+    if not rows:
+        raise ImportValidationError(["filen är tom"])
+    index, errors = _header(*rows[0], columns, required)
+    if errors:
+        raise ImportValidationError(errors)
+    records: list[tuple[int, dict[str, str]]] = []
+    for line, cells in rows[1:]:
+        extra = [c for c in cells[len(rows[0][1]) :] if c.strip()]
+        if extra:
+            errors.append(
+                f"rad {line}: fler fält ({len(cells)}) än kolumner ({len(rows[0][1])}); "
+                "står ett decimalkomma utan citattecken i en kommaseparerad fil?"
+            )
+            continue
+        records.append(
+            (line, {c: cells[i].strip() if i < len(cells) else "" for c, i in index.items()})
+        )
+    if errors:
+        raise ImportValidationError(errors)
+    if not records:
+        raise ImportValidationError(["filen har inga datarader under rubrikraden"])
+    return records
+
+
+def _numbered(reader: Any) -> list[tuple[int, list[str]]]:
+    """Non-blank rows with the line each starts on (quoted fields may span lines)."""
+    rows: list[tuple[int, list[str]]] = []
+    previous = 0
+    for cells in reader:
+        start, previous = previous + 1, reader.line_num
+        if any(c.strip() for c in cells):
+            rows.append((start, cells))
+    return rows
+
+
+# --- validating cells ------------------------------------------------------------
+
+
+class _Cells:
+    """One record's cells, parsed one column at a time; errors are collected, not raised."""
+
+    def __init__(self, line: int, cells: dict[str, str], errors: list[str]) -> None:
+        self.line = line
+        self.cells = cells
+        self.errors = errors
+
+    def error(self, columns: str, message: str) -> None:
+        """Record "rad 3, kolumn omrade4: …" (`columns` may list several, comma-separated)."""
+        label = "kolumner" if "," in columns else "kolumn"
+        self.errors.append(f"rad {self.line}, {label} {columns}: {message}")
+
+    def text(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def required(self, column: str, what: str = "värde") -> str | None:
+        value = self.text(column)
+        if not value:
+            self.error(column, f"{what} saknas")
+            return None
+        return value
+
+    def number(self, column: str, high: float) -> float | None:
+        value = self.text(column)
+        if not value:
+            return None
+        number = parse_number(value)
+        if number is None:
+            self.error(column, f'"{value}" är inte ett tal')
+        elif not 0 <= number <= high:
+            self.error(column, f"{num(number)} ligger utanför 0–{num(high)}")
+        else:
+            return number
+        return None
+
+    def integer(self, column: str, low: int, high: int, what: str) -> int | None:
+        value = self.text(column)
+        if not value:
+            return None
+        if not re.fullmatch(r"\d+", value):
+            self.error(column, f'"{value}" är inte {what}')
+            return None
+        if not low <= int(value) <= high:
+            self.error(column, f"{value} ligger utanför {low}–{high}")
+            return None
+        return int(value)
+
+    def year(self) -> int | None:
+        if self.required("ar", "år") is None:
+            return None
+        return self.integer("ar", *YEAR_RANGE, "ett årtal")
+
+    def month(self) -> int | None:
+        value = self.text("manad").casefold()
+        if value in MONTHS:
+            return MONTHS.index(value) + 1
+        return self.integer("manad", 1, 12, "en månad (1–12 eller namnet)")
+
+    def framework(self) -> str | None:
+        value = self.required("ramverk")
+        if value is not None and value not in FRAMEWORKS:
+            self.error("ramverk", f'"{value}" är inte ett ramverk (2010 eller 2020)')
+            return None
+        return value
+
+    def areas(self) -> tuple[list[float | None], list[str]]:
+        """Area scores (None where empty or invalid) and the columns left empty."""
+        scores = [self.number(c, AREA_MAX) for c in AREA_COLUMNS]
+        empty = [c for c in AREA_COLUMNS if not self.text(c)]
+        return scores, empty
+
+
+def parse_number(text: str) -> float | None:
+    """A number with decimal comma or point ("42,2", "42.2", " 482 "); None if not one."""
+    cleaned = re.sub(r"[\s\u00a0]", "", text).replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        return None
+    value = float(cleaned)
+    return value if math.isfinite(value) else None
+
+
+def _framework_warning(line: int, framework: str, year: int) -> list[str]:
+    """A warning when the framework does not fit the year.
+
+    2019 and 2020 pass: the revision years, and a later report lines earlier
+    results up with its own areas (sala-2023 states Sala 2019 in 2020 areas).
+    """
+    if framework == framework_of_year(year) or year in TRANSITION_YEARS:
+        return []
+    return [
+        f"rad {line}: ramverk {framework} men år {year}; 2020-ramverket används i "
+        "utvärderingar från 2020 – kontrollera ramverket"
+    ]
+
+
+# --- scores files ----------------------------------------------------------------
+
+
+def read_scores(data: bytes) -> ImportFile[ScoreRow]:
+    """Validate a scores CSV without touching the database (the app's preview).
+
+    Raises ImportValidationError with every error found.
+    """
+    errors: list[str] = []
+    warnings: list[str] = []
+    rows: list[ScoreRow] = []
+    seen: dict[tuple[str, int], int] = {}
+    for line, cells in _records(data, SCORE_COLUMNS, SCORE_REQUIRED):
+        row = _score_row(_Cells(line, cells, errors))
+        if row is None:
+            continue
+        first = seen.setdefault((row.code, row.year), line)
+        if first != line:
+            errors.append(
+                f"rad {line}, kolumn kommun: {row.name} {row.year} finns redan på rad {first}"
+            )
+        warnings += _framework_warning(line, row.framework, row.year)
+        rows.append(row)
+    if errors:
+        raise ImportValidationError(errors)
+    return ImportFile(rows, warnings)
+
+
+def _score_row(cells: _Cells) -> ScoreRow | None:
+    n_errors = len(cells.errors)
+    kommun = cells.required("kommun", "kommun")
+    municipality = resolve_municipality(kommun) if kommun else None
+    if kommun and municipality is None:
+        cells.error("kommun", f'"{kommun}" är ingen känd kommun (ange namn eller SCB-kod)')
+    year, month, framework = cells.year(), cells.month(), cells.framework()
+    scores, empty = cells.areas()
+    total = cells.number("total", TOTAL_MAX)
+    source = cells.required("kalla", "källa")
+    if 0 < len(empty) < len(AREA_COLUMNS):
+        cells.error(
+            ", ".join(empty),
+            "värde saknas; ange alla åtta områden, bara total, eller båda",
+        )
+    elif empty and not cells.text("total"):
+        cells.errors.append(
+            f"rad {cells.line}: varken områdespoäng eller total; ange alla åtta områden, "
+            "total, eller båda"
+        )
+    if len(cells.errors) > n_errors:
+        return None
+    assert municipality and year and framework and source
+    areas = tuple(s for s in scores if s is not None)
+    return ScoreRow(
+        cells.line, municipality.code, municipality.name, year, month, framework,
+        areas, total, source,
+    )  # fmt: skip
+
+
+def import_scores(data: bytes, file_name: str, db: Path | None = None) -> ImportResult:
+    """Validate a scores CSV, then store all its rows in one transaction (or nothing)."""
+    parsed = read_scores(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    with connect(db) as con, transaction(con):
+        if _known(con, sha256):
+            return ImportResult(file_name, "unchanged", 0, warnings=parsed.warnings)
+        report_id = _insert_report(con, sha256, file_name, parsed.warnings)
+        skipped: list[tuple[int, str]] = []
+        replaced: list[tuple[int, str]] = []
+        superseded: set[int] = set()
+        for row in parsed.rows:
+            existing = _existing_evaluation(con, row.code, row.year)
+            if existing is not None:
+                evaluation_id, origin, old_report_id, old_file = existing
+                what = f"{row.name} {row.year}"
+                where = f"{ORIGIN_TEXT.get(origin, origin)} {old_file}"
+                if origin == "report":
+                    reason = f"{what} finns redan från {where}; en rapport går före en import"
+                    skipped.append((row.line, reason))
+                    continue
+                delete_evaluation_rows(con, evaluation_id)
+                superseded.add(old_report_id)
+                replaced.append((row.line, f"ersätter {what} från {where}"))
+            _insert_score_row(con, row, report_id)
+        for old_report_id in sorted(superseded | {report_id}):
+            delete_report_if_unused(con, old_report_id)
+    stored = len(parsed.rows) - len(skipped)
+    return ImportResult(file_name, "added", stored, skipped, replaced, parsed.warnings)
+
+
+def _known(con: Connection, sha256: str) -> bool:
+    return con.execute("SELECT 1 FROM report WHERE sha256 = ?", [sha256]).fetchone() is not None
+
+
+def _insert_report(con: Connection, sha256: str, file_name: str, warnings: list[str]) -> int:
+    ingested_at = datetime.now(UTC).replace(tzinfo=None)
+    row = con.execute(
+        "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING report_id",
+        [sha256, file_name, FORMAT, PARSER_VERSION, ingested_at, warnings],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _existing_evaluation(con: Connection, code: str, year: int) -> tuple[int, str, int, str] | None:
+    """(evaluation_id, origin, report_id, file name) of the stored evaluation, if any."""
+    row = con.execute(
+        "SELECT e.evaluation_id, e.origin, e.report_id, r.file_name FROM evaluation e "
+        "JOIN report r USING (report_id) WHERE e.municipality_code = ? AND e.year = ?",
+        [code, year],
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), int(row[2]), str(row[3]))
+
+
+def _insert_score_row(con: Connection, row: ScoreRow, report_id: int) -> None:
+    result = con.execute(
+        "INSERT INTO evaluation (municipality_code, year, month, framework, origin, report_id, "
+        "total, total_line, source_note) VALUES (?, ?, ?, ?, 'import', ?, ?, ?, ?) "
+        "RETURNING evaluation_id",
+        [
+            row.code,
+            row.year,
+            row.month,
+            row.framework,
+            report_id,
+            row.total,
+            row.line if row.stated_total is not None else None,
+            row.source,
+        ],
+    ).fetchone()
+    assert result is not None
+    evaluation_id = int(result[0])
+    insert_rows(
+        con,
+        "area_score",
+        ("evaluation_id", "area", "score", "line"),
+        [(evaluation_id, n, score, row.line) for n, score in enumerate(row.areas, start=1)],
+    )
+    if row.has_discrepancy:
+        assert row.stated_total is not None
+        insert_rows(
+            con,
+            "discrepancy",
+            ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),
+            [
+                (
+                    evaluation_id,
+                    None,
+                    "total",
+                    row.stated_total,
+                    row.total,
+                    row.line,
+                    "imported total vs the sum of the eight areas",
+                )
+            ],
+        )
+
+
+# --- reference files -------------------------------------------------------------
+
+
+def read_reference(data: bytes) -> ImportFile[ReferenceRow]:
+    """Validate a reference-means CSV without touching the database.
+
+    Raises ImportValidationError with every error found. Labels must be
+    unique per framework within a file (the store keys series by label,
+    framework and file).
+    """
+    errors: list[str] = []
+    warnings: list[str] = []
+    rows: list[ReferenceRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in _records(data, REFERENCE_COLUMNS, REFERENCE_REQUIRED):
+        row = _reference_row(_Cells(line, cells, errors))
+        if row is None:
+            continue
+        first = seen.setdefault((row.label.casefold(), row.framework), line)
+        if first != line:
+            errors.append(
+                f'rad {line}, kolumn etikett: "{row.label}" med ramverk {row.framework} '
+                f"finns redan på rad {first}; ge serierna olika etiketter "
+                f'(t.ex. "{row.label} {row.year}")'
+            )
+        warnings += _framework_warning(line, row.framework, row.year)
+        warnings += _reference_total_warning(row)
+        rows.append(row)
+    if errors:
+        raise ImportValidationError(errors)
+    return ImportFile(rows, warnings)
+
+
+def _reference_row(cells: _Cells) -> ReferenceRow | None:
+    n_errors = len(cells.errors)
+    label = cells.required("etikett", "etikett")
+    framework, year = cells.framework(), cells.year()
+    n = cells.integer("antal_kommuner", 1, N_MUNICIPALITIES, "ett heltal")
+    scores, empty = cells.areas()
+    for column in empty:
+        cells.error(column, "värde saknas; ett medelvärde behöver alla åtta områden")
+    total = cells.number("total", TOTAL_MAX)
+    source = cells.required("kalla", "källa")
+    if len(cells.errors) > n_errors:
+        return None
+    assert label and framework and year and source
+    areas = tuple(s for s in scores if s is not None)
+    return ReferenceRow(cells.line, label, framework, year, n, areas, total, source)
+
+
+def _reference_total_warning(row: ReferenceRow) -> list[str]:
+    if row.stated_total is None or abs(row.stated_total - sum(row.areas)) <= TOLERANCE:
+        return []
+    return [
+        f"rad {row.line}: total {num(row.stated_total)} men områdena summerar till "
+        f"{num(sum(row.areas))}; den angivna totalen sparas"
+    ]
+
+
+def import_reference(data: bytes, file_name: str, db: Path | None = None) -> ImportResult:
+    """Validate a reference-means CSV, then store all its series in one transaction."""
+    parsed = read_reference(data)
+    sha256 = hashlib.sha256(data).hexdigest()
+    with connect(db) as con, transaction(con):
+        if _known(con, sha256):
+            return ImportResult(file_name, "unchanged", 0, warnings=parsed.warnings)
+        report_id = _insert_report(con, sha256, file_name, parsed.warnings)
+        replaced: list[tuple[int, str]] = []
+        superseded: set[int] = set()
+        for row in parsed.rows:
+            for reference_id, old_report_id, old_file in _imported_references(con, row):
+                _delete_reference(con, reference_id)
+                superseded.add(old_report_id)
+                replaced.append((row.line, f'ersätter "{row.label}" {row.year} från {old_file}'))
+            _insert_reference_row(con, row, report_id)
+        for old_report_id in sorted(superseded):
+            delete_report_if_unused(con, old_report_id)
+    return ImportResult(file_name, "added", len(parsed.rows), [], replaced, parsed.warnings)
+
+
+def _imported_references(con: Connection, row: ReferenceRow) -> list[tuple[int, int, str]]:
+    """Imported series (never ones stated in a report) with this label, framework and year."""
+    found = con.execute(
+        "SELECT s.reference_id, s.report_id, r.file_name FROM reference_series s "
+        "JOIN report r USING (report_id) "
+        "WHERE r.format = ? AND lower(s.label) = lower(?) AND s.framework = ? AND s.year = ?",
+        [FORMAT, row.label, row.framework, row.year],
+    ).fetchall()
+    return [(int(a), int(b), str(c)) for a, b, c in found]
+
+
+def _delete_reference(con: Connection, reference_id: int) -> None:
+    con.execute("DELETE FROM reference_score WHERE reference_id = ?", [reference_id])
+    con.execute("DELETE FROM reference_series WHERE reference_id = ?", [reference_id])
+
+
+def _insert_reference_row(con: Connection, row: ReferenceRow, report_id: int) -> None:
+    result = con.execute(
+        "INSERT INTO reference_series (label, framework, year, n_municipalities, total, "
+        "report_id, source_note, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING reference_id",
+        [
+            row.label,
+            row.framework,
+            row.year,
+            row.n_municipalities,
+            row.total,
+            report_id,
+            row.source,
+            row.line,
+        ],
+    ).fetchone()
+    assert result is not None
+    insert_rows(
+        con,
+        "reference_score",
+        ("reference_id", "area", "score"),
+        [(int(result[0]), n, score) for n, score in enumerate(row.areas, start=1)],
+    )

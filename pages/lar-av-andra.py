@@ -1,0 +1,81 @@
+"""Lär av andra: the municipality's weakest areas and who does best there."""
+
+import streamlit as st
+
+from kompass import queries
+from kompass.strings import num, source_caption
+from kompass.ui import cache, widgets
+from kompass.ui.common import current_db, empty_state, leave_v1_mode, load_evaluations, plain
+
+leave_v1_mode()
+db = current_db()
+evals = load_evaluations(db)
+st.title("Lär av andra")
+st.write(
+    "Rapporterna själva föreslår det: hitta kommuner som lyckats där ni är svagast och läs "
+    "vad utvärderarna lyfte fram som deras styrkor."
+)
+if evals is None or evals.empty:
+    empty_state("förebilder")
+    st.stop()
+
+latest = queries.latest_evaluations(evals)
+if latest.empty:
+    st.info("Ingen utvärdering har poäng per område ännu.")
+    st.stop()
+code = widgets.municipality_picker(latest)
+row = latest[latest.code == code].iloc[0]
+names = cache.query("area_names", db, row.framework)
+scores = list(cache.query("scores_wide", db, [int(row.evaluation_id)]).loc[row.evaluation_id])
+n_peers = int((latest.framework == row.framework).sum()) - 1
+st.caption(
+    f"Utgår från {row['name']}s senaste utvärdering ({row.year}, {row.framework}-ramverket). "
+    f"Jämförs med den senaste utvärderingen av {n_peers} andra kommuner i samma "
+    "ramverksgeneration."
+)
+if n_peers == 0:
+    st.info("Det finns inga andra utvärderade kommuner i samma ramverksgeneration ännu.")
+    st.stop()
+
+st.subheader("Svagaste områden")
+for area, name, score in queries.weakest_areas(scores, names, 3):
+    models = cache.query("role_models", db, int(row.evaluation_id), area, 3)
+    with st.container(border=True):
+        st.markdown(f"**{area} {name}** – {row['name']}: {num(score)} poäng")
+        if models.empty:
+            st.write("Ingen annan kommun har poäng i det här området.")
+        for m in models.itertuples():
+            better = m.score - score
+            verdict = f"{num(better)} poäng högre" if better > 0 else "inte högre"
+            st.markdown(f"{plain(m.name)} {m.year}: {num(m.score)} poäng ({verdict})")
+            items = "\n".join(f"- {plain(t)}" for t in m.strengths) or "- (inga styrkor angivna)"
+            st.markdown(items)
+        st.caption(source_caption([row.file_name, *list(models.file_name)]))
+
+st.subheader("Svagaste delområden, andel av maxpoäng")
+subs = cache.query("weakest_subareas", db, int(row.evaluation_id), 5)
+table = subs.assign(
+    Delområde=subs.code + " " + subs.name,
+    Andel=subs.pct.round(0),
+    Poäng=subs.score.map(num) + " av " + subs["max"].map(num),
+    Bäst=[
+        "–" if b is None or b != b else f"{n} {y}: {p:.0f} %"
+        for b, n, y, p in zip(
+            subs.best_code, subs.best_name, subs.best_year, subs.best_pct, strict=True
+        )
+    ],
+)[["Delområde", "Poäng", "Andel", "Bäst"]]
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Andel": st.column_config.ProgressColumn(
+            "Andel (%)", min_value=0, max_value=100, format="%.0f"
+        )
+    },
+)
+st.caption(
+    "Delområden jämförs bara när både kod och namn stämmer, eftersom delområdena ändrats "
+    "mellan åren. " + source_caption([row.file_name])
+)

@@ -1,0 +1,401 @@
+"""Imports of published results and reference means: validation, all-or-nothing, precedence.
+
+Input files live in `tests/cases/imports/` (their values are made-up test
+data). Every test writes to a real DuckDB file (`empty_db`, `sample_db_copy`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kompass import queries
+from kompass.imports import (
+    PARSER_VERSION,
+    ImportValidationError,
+    import_reference,
+    import_scores,
+    parse_number,
+    read_scores,
+)
+from kompass.store import TABLES, connect, ingest
+
+CASES = Path(__file__).resolve().parent / "cases" / "imports"
+SAMPLE_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
+KOMPASS = Path(sys.executable).with_name("kompass")
+HEADER = "kommun,ar,manad,ramverk," + ",".join(f"omrade{n}" for n in range(1, 9)) + ",total,kalla"
+EIGHT = ",".join(["50"] * 8)  # a valid set of areas (sum 400)
+
+
+def case(name: str) -> bytes:
+    return (CASES / name).read_bytes()
+
+
+def rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    with connect(db, read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a stable order."""
+    with connect(db, read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+
+
+def evaluation(db: Path, code: str, year: int) -> dict[str, Any]:
+    with connect(db, read_only=True) as con:
+        cursor = con.execute(
+            "SELECT * FROM evaluation WHERE municipality_code = ? AND year = ?", [code, year]
+        )
+        found = cursor.fetchall()
+        names = [d[0] for d in cursor.description]
+    assert len(found) == 1, (code, year)
+    return dict(zip(names, found[0], strict=True))
+
+
+def area_scores(db: Path, code: str, year: int) -> list[float]:
+    found = rows(
+        db,
+        "SELECT a.score FROM area_score a JOIN evaluation e USING (evaluation_id) "
+        "WHERE e.municipality_code = ? AND e.year = ? ORDER BY a.area",
+        [code, year],
+    )
+    return [r[0] for r in found]
+
+
+def errors_of(data: str) -> list[str]:
+    with pytest.raises(ImportValidationError) as info:
+        read_scores(data.encode("utf-8"))
+    return info.value.errors
+
+
+# --- scores: storing -------------------------------------------------------------
+
+
+def test_valid_scores_are_stored(empty_db: Path) -> None:
+    result = import_scores(case("scores-valid.csv"), "scores-valid.csv", empty_db)
+    assert (result.status, result.rows_stored, result.skipped) == ("added", 3, [])
+
+    only_total = evaluation(empty_db, "0114", 2021)  # "114" in the file: leading zero restored
+    assert only_total["origin"] == "import"
+    assert only_total["total"] == 512 and only_total["total_line"] == 2
+    assert only_total["source_note"] == "Testdata: endast total"
+    assert area_scores(empty_db, "0114", 2021) == []
+
+    full = evaluation(empty_db, "0780", 2022)  # "Växjö kommun"
+    assert (full["month"], full["framework"], full["total"]) == (5, "2020", 520)
+    assert area_scores(empty_db, "0780", 2022) == [70, 65, 72, 60, 58, 61, 66, 68]
+    assert rows(
+        empty_db,
+        "SELECT DISTINCT a.line FROM area_score a JOIN evaluation e USING (evaluation_id) "
+        "WHERE e.municipality_code = '0780'",
+    ) == [(3,)]
+
+    # Kalmar: eight areas of 60 (480) but a stated total of 500 -> stored, with a discrepancy.
+    kalmar = evaluation(empty_db, "0880", 2021)
+    assert kalmar["month"] == 10 and kalmar["total"] == 480 and kalmar["total_line"] == 4
+    assert rows(
+        empty_db,
+        "SELECT d.area, d.kind, d.stated, d.chosen, d.line FROM discrepancy d "
+        "JOIN evaluation e USING (evaluation_id) WHERE e.municipality_code = '0880'",
+    ) == [(None, "total", 500.0, 480.0, 4)]
+    assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(1,)]
+
+    report = rows(empty_db, "SELECT file_name, format, parser_version, sha256 FROM report")
+    assert len(report) == 1
+    assert report[0][:3] == ("scores-valid.csv", "csv", PARSER_VERSION)
+    assert len(report[0][3]) == 64
+
+
+def test_the_same_file_twice_changes_nothing(empty_db: Path) -> None:
+    import_scores(case("scores-valid.csv"), "scores-valid.csv", empty_db)
+    before = dump(empty_db)
+    again = import_scores(case("scores-valid.csv"), "another-name.csv", empty_db)
+    assert (again.status, again.rows_stored) == ("unchanged", 0)
+    assert dump(empty_db) == before
+
+
+def test_total_only_rows_rank_but_have_no_area_scores(empty_db: Path) -> None:
+    import_scores(case("scores-valid.csv"), "scores-valid.csv", empty_db)
+    evals = queries.evaluations(empty_db)
+    assert set(queries.ranking(evals).code) == {"0114", "0780", "0880"}
+    assert set(queries.latest_evaluations(evals).code) == {"0780", "0880"}
+
+
+def test_semicolons_decimal_commas_and_cp1252(empty_db: Path) -> None:
+    """Swedish Excel's CSV: `;`, decimal comma, Windows-1252, headers with å/ä/ö and spaces."""
+    result = import_scores(case("scores-semicolon-cp1252.csv"), "excel.csv", empty_db)
+    assert result.rows_stored == 2
+    orebro = evaluation(empty_db, "1880", 2021)
+    assert orebro["total"] == pytest.approx(497.25)
+    assert orebro["source_note"] == "Testdata, Örebro"
+    assert area_scores(empty_db, "1880", 2021) == [61.5, 58.5, 70, 55, 60, 62.25, 64, 66]
+    habo = evaluation(empty_db, "0305", 2018)
+    assert habo["framework"] == "2010" and habo["total"] == pytest.approx(428.5)
+    assert habo["total_line"] is None  # no total in the file
+    assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(0,)]
+
+
+def test_utf8_with_bom_and_quoted_decimal_comma(empty_db: Path) -> None:
+    text = f'{HEADER}\nHåbo,2021,,2020,{EIGHT},"400,4",Testdata\n'
+    result = import_scores(b"\xef\xbb\xbf" + text.encode("utf-8"), "bom.csv", empty_db)
+    assert result.rows_stored == 1
+    assert evaluation(empty_db, "0305", 2021)["total"] == 400  # within 0.5: no discrepancy
+    assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("42,2", 42.2), ("42.2", 42.2), (" 482 ", 482.0), ("1\u00a0000", 1000.0), ("abc", None)],
+)
+def test_parse_number(text: str, value: float | None) -> None:
+    assert parse_number(text) == value
+
+
+# --- scores: precedence ----------------------------------------------------------
+
+
+def test_import_never_overwrites_a_report_but_replaces_a_stated_value(
+    sample_db_copy: Path,
+) -> None:
+    """Report > import > stated in a later report (schema.sql, evaluation)."""
+    sala_2023 = evaluation(sample_db_copy, "1981", 2023)
+    result = import_scores(case("scores-precedence.csv"), "sala.csv", sample_db_copy)
+
+    assert result.rows_stored == 1
+    assert len(result.skipped) == 1
+    line, reason = result.skipped[0]
+    assert line == 2 and "Sala 2023" in reason and "sala-2023.txt" in reason
+    assert evaluation(sample_db_copy, "1981", 2023) == sala_2023
+
+    assert [line for line, _ in result.replaced] == [3]
+    sala_2019 = evaluation(sample_db_copy, "1981", 2019)
+    assert sala_2019["origin"] == "import"
+    assert sala_2019["total"] == 371  # the stated 363, plus one per area in the file
+    assert sala_2019["source_note"] == "Testdata: Sala kommuns webbplats"
+    assert area_scores(sample_db_copy, "1981", 2019) == [52, 41, 47, 51, 40, 49, 27, 64]
+    # The sala-2023 report keeps its own evaluation and reference mean.
+    assert rows(sample_db_copy, "SELECT count(*) FROM reference_series") == [(1,)]
+
+    # Ingesting the same report again does not bring the stated value back.
+    assert ingest(SAMPLE_REPORTS / "sala-2023.txt", sample_db_copy).status == "unchanged"
+    assert evaluation(sample_db_copy, "1981", 2019)["origin"] == "import"
+
+
+def test_a_later_import_replaces_an_earlier_one(empty_db: Path) -> None:
+    first = f"{HEADER}\nHåbo,2021,,2020,,,,,,,,,400,Första källan\n"
+    second = f"{HEADER}\nHåbo,2021,,2020,,,,,,,,,410,Rättad källa\n"
+    import_scores(first.encode(), "first.csv", empty_db)
+    result = import_scores(second.encode(), "second.csv", empty_db)
+    assert result.rows_stored == 1 and [line for line, _ in result.replaced] == [2]
+    habo = evaluation(empty_db, "0305", 2021)
+    assert (habo["total"], habo["source_note"]) == (410, "Rättad källa")
+    # first.csv no longer backs any row: its report row is gone.
+    assert rows(empty_db, "SELECT file_name FROM report") == [("second.csv",)]
+
+
+def test_a_report_replaces_an_import(empty_db: Path) -> None:
+    text = f"{HEADER}\nLund,2011,,2010,,,,,,,,,400,Testdata\n"
+    import_scores(text.encode(), "lund.csv", empty_db)
+    assert ingest(SAMPLE_REPORTS / "lund-2011.txt", empty_db).status == "replaced"
+    assert evaluation(empty_db, "1281", 2011)["origin"] == "report"
+    assert rows(empty_db, "SELECT file_name FROM report") == [("lund-2011.txt",)]
+
+
+# --- scores: validation ----------------------------------------------------------
+
+
+def test_one_bad_row_stores_nothing(sample_db_copy: Path) -> None:
+    before = dump(sample_db_copy)
+    with pytest.raises(ImportValidationError) as info:
+        import_scores(case("scores-bad-row.csv"), "scores-bad-row.csv", sample_db_copy)
+    assert info.value.errors == ['rad 3, kolumn omrade4: "abc" är inte ett tal']
+    assert dump(sample_db_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        (f"Salla,2021,,2020,{EIGHT},,x", 'kolumn kommun: "Salla" är ingen känd kommun'),
+        (f",2021,,2020,{EIGHT},,x", "kolumn kommun: kommun saknas"),
+        (f"Sala,1999,,2020,{EIGHT},,x", "kolumn ar: 1999 ligger utanför 2000–2100"),
+        (f"Sala,20x1,,2020,{EIGHT},,x", 'kolumn ar: "20x1" är inte ett årtal'),
+        (f"Sala,,,2020,{EIGHT},,x", "kolumn ar: år saknas"),
+        (f"Sala,2021,13,2020,{EIGHT},,x", "kolumn manad: 13 ligger utanför 1–12"),
+        (f"Sala,2021,,2015,{EIGHT},,x", 'kolumn ramverk: "2015" är inte ett ramverk'),
+        (f"Sala,2021,,2020,{EIGHT},,", "kolumn kalla: källa saknas"),
+        ("Sala,2021,,2020,120,50,50,50,50,50,50,50,,x", "kolumn omrade1: 120 ligger utanför 0–100"),
+        ("Sala,2021,,2020,-1,50,50,50,50,50,50,50,,x", "kolumn omrade1: -1 ligger utanför 0–100"),
+        ("Sala,2021,,2020,,,,,,,,,900,x", "kolumn total: 900 ligger utanför 0–800"),
+        ("Sala,2021,,2020,,,,,,,,,,x", "varken områdespoäng eller total"),
+        (
+            "Sala,2021,,2020,50,50,50,,50,50,,50,400,x",
+            "kolumner omrade4, omrade7: värde saknas; ange alla åtta områden",
+        ),
+    ],
+)
+def test_each_rule_names_the_row_and_column(row: str, error: str) -> None:
+    errors = errors_of(f"{HEADER}\n{row}\n")
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("rad 2")
+    assert error in errors[0]
+
+
+def test_every_error_is_reported_not_only_the_first() -> None:
+    text = (
+        f"{HEADER}\n"
+        f"Sala,2021,,2020,{EIGHT},,x\n"
+        f"Salla,2021,,2020,{EIGHT},,x\n"
+        f"1981,2021,,2020,,,,,,,,,400,y\n"
+        f"Sala,2021,,2010,{EIGHT},,\n"
+    )
+    errors = errors_of(text)
+    assert errors == [
+        'rad 3, kolumn kommun: "Salla" är ingen känd kommun (ange namn eller SCB-kod)',
+        "rad 4, kolumn kommun: Sala 2021 finns redan på rad 2",
+        "rad 5, kolumn kalla: källa saknas",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", "filen är tom"),
+        (HEADER.encode(), "filen har inga datarader"),
+        (b"kommun,ar,ramverk,total\nSala,2021,2020,400\n", "rad 1: kolumnen kalla saknas"),
+        (
+            b"kommun,ar,ramverk,total,kalla,omrde4\nSala,2021,2020,400,x,1\n",
+            'rad 1: okänd kolumn "omrde4"',
+        ),
+        (b"kommun,ar,ramverk,total,kalla\nSala,2021,2020,400,x,extra\n", "rad 2: fler fält"),
+        (b"kommun,ar\n\x81\x8d\x8f\x90\xff\xfe", "varken UTF-8 eller Windows-1252"),
+    ],
+)
+def test_file_level_errors(data: bytes, error: str) -> None:
+    with pytest.raises(ImportValidationError) as info:
+        read_scores(data)
+    assert any(error in e for e in info.value.errors), info.value.errors
+
+
+def test_framework_far_from_the_year_is_a_warning(empty_db: Path) -> None:
+    text = f"{HEADER}\nHåbo,2015,,2020,{EIGHT},,x\nLund,2019,,2020,{EIGHT},,x\n"
+    result = import_scores(text.encode(), "warn.csv", empty_db)
+    assert result.rows_stored == 2
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("rad 2: ramverk 2020")
+    assert rows(empty_db, "SELECT warnings FROM report") == [(result.warnings,)]
+
+
+# --- reference means -------------------------------------------------------------
+
+
+def test_reference_import_appears_as_a_mean(sample_db_copy: Path) -> None:
+    result = import_reference(case("reference-valid.csv"), "medel.csv", sample_db_copy)
+    assert (result.status, result.rows_stored) == ("added", 2)
+
+    options = queries.mean_options(sample_db_copy, "2020")
+    imported = options[options.label.str.startswith("Medel 2022")]
+    assert len(imported) == 1
+    option = imported.iloc[0]
+    assert option.n == 45 and option.total == pytest.approx(507.5)
+    assert option.scores == [63.5, 64, 70, 63, 60, 56, 67, 64]
+    assert "Medel 2020-" in " ".join(options.label)  # the report's mean is still there
+
+    older = queries.mean_options(sample_db_copy, "2010")
+    assert older.iloc[0].label.startswith("Medel 2010-2019")
+    assert older.iloc[0].total == 450  # no total in the file: the sum of the areas
+    series = rows(
+        sample_db_copy,
+        "SELECT source_note, line, year, n_municipalities FROM reference_series "
+        "WHERE label = 'Medel 2022'",
+    )
+    assert series == [("Testdata: SKR", 2, 2022, 45)]
+
+
+def test_reference_reimport_replaces_only_imported_series(sample_db_copy: Path) -> None:
+    import_reference(case("reference-valid.csv"), "medel.csv", sample_db_copy)
+    header = "etikett;ramverk;ar;" + ";".join(f"omrade{n}" for n in range(1, 9)) + ";kalla"
+    fixed = f"{header}\nMedel 2022;2020;2022;{';'.join(['60'] * 8)};Rättad\n"
+    result = import_reference(fixed.encode(), "medel-rattad.csv", sample_db_copy)
+    assert [line for line, _ in result.replaced] == [2]
+    found = rows(
+        sample_db_copy,
+        "SELECT s.label, s.total, r.file_name FROM reference_series s "
+        "JOIN report r USING (report_id) ORDER BY s.label",
+    )
+    assert found == [
+        ("Medel 2010-2019", 450.0, "medel.csv"),
+        ("Medel 2020-", 515.0, "sala-2023.txt"),
+        ("Medel 2022", 480.0, "medel-rattad.csv"),
+    ]
+
+
+def test_bad_reference_file_stores_nothing(sample_db_copy: Path) -> None:
+    header = "etikett,ramverk,ar," + ",".join(f"omrade{n}" for n in range(1, 9)) + ",kalla"
+    text = (
+        f"{header}\n"
+        f"Medel,2020,2022,{EIGHT},x\n"
+        "Medel,2020,2023,50,50,50,50,50,50,50,,x\n"
+        f"Medel,2020,2024,{EIGHT},x\n"
+    )
+    before = dump(sample_db_copy)
+    with pytest.raises(ImportValidationError) as info:
+        import_reference(text.encode(), "bad.csv", sample_db_copy)
+    assert info.value.errors[0] == (
+        "rad 3, kolumn omrade8: värde saknas; ett medelvärde behöver alla åtta områden"
+    )
+    assert info.value.errors[1].startswith('rad 4, kolumn etikett: "Medel" med ramverk 2020')
+    assert dump(sample_db_copy) == before
+
+
+# --- the command line ------------------------------------------------------------
+
+
+def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KOMPASS_DB": str(db)}
+    env.pop("KOMPASS_DATA", None)
+    return subprocess.run(
+        [str(KOMPASS), *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_import_scores(sample_db_copy: Path) -> None:
+    result = run("import-scores", str(CASES / "scores-precedence.csv"), db=sample_db_copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines() == [
+        f"scores-precedence.csv: 1 row(s) stored, 1 replaced an earlier value, 1 skipped "
+        f"({sample_db_copy})"
+    ]
+    assert "rad 2: hoppas över: Sala 2023" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert evaluation(sample_db_copy, "1981", 2019)["origin"] == "import"
+
+
+def test_cli_import_scores_bad_file(sample_db_copy: Path) -> None:
+    before = dump(sample_db_copy)
+    path = CASES / "scores-bad-row.csv"
+    result = run("import-scores", str(path), "--db", str(sample_db_copy), db=Path("unused"))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f'{path}: rad 3, kolumn omrade4: "abc" är inte ett tal',
+        "kompass import-scores: 1 error(s); nothing stored",
+    ]
+    assert dump(sample_db_copy) == before
+
+
+def test_cli_import_missing_file(empty_db: Path, tmp_path: Path) -> None:
+    result = run("import-reference", str(tmp_path / "nope.csv"), db=empty_db)
+    assert result.returncode == 1
+    assert "cannot read file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lines_are_counted_as_in_an_editor() -> None:
+    """Blank lines and a quoted source spanning two lines keep the line numbers true."""
+    text = f'\n{HEADER}\nHåbo,2021,,2020,,,,,,,,,400,"två\nrader"\n\nLund,2021,,2020,,,,,,,,,x,y\n'
+    assert errors_of(text) == ['rad 6, kolumn total: "x" är inte ett tal']
+    assert errors_of("\nkommun,ar,ramverk,total\n") == ["rad 2: kolumnen kalla saknas"]
