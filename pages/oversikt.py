@@ -27,13 +27,11 @@ cols[0].metric("Utvärderingar", len(evals))
 cols[1].metric("Kommuner", f"{evals.code.nunique()} av 290")
 cols[2].metric("År", f"{evals.year.min()}–{evals.year.max()}")
 if not refs.empty:
-    cols[3].metric(
-        "Senaste referensmedel (av 800)", num(refs.total.iloc[-1]), help=refs.source.iloc[-1]
-    )
+    cols[3].metric("Referensmedel (av 800)", num(refs.total.iloc[-1]), help=refs.source.iloc[-1])
     cols[3].caption(refs.label.iloc[-1])
 
 frame = cache.query("map_frame", db)
-left, right = st.columns([2, 3])
+left, right = st.columns([1, 1])
 with left:
     event = st.plotly_chart(
         charts.map_figure(frame, load_geojson()),
@@ -54,35 +52,48 @@ with left:
         st.switch_page("pages/profil.py", query_params={"kommun": picked[0]})
 
 ranked = queries.ranking(evals)
+wide = cache.query("scores_wide", db, [int(i) for i in ranked.evaluation_id])
+table = queries.ranking_table(ranked, wide)
 with right:
-    st.subheader("Rangordning, senaste utvärdering per kommun")
-    wide = cache.query("scores_wide", db, [int(i) for i in ranked.evaluation_id])
-    table = queries.ranking_table(ranked, wide)
-    area_cols = {
-        f"O{a}": st.column_config.ProgressColumn(
-            f"O{a}",
-            min_value=0,
-            max_value=100,
-            format="%.0f",
-            help=f"Område {a} (0–100); namnet beror på ramverket",
-        )
-        for a in queries.AREAS
-    }
+    st.subheader("Placering, senaste utvärdering per kommun")
     st.dataframe(
-        table,
+        table[["Kommun", "År", "Total", "Placering", "Profil"]],
         hide_index=True,
         width="stretch",
-        height=38 + 35 * min(len(table), 15),
+        height=38 + 35 * min(len(table), 14),
         column_config={
             "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
-            "Total": st.column_config.NumberColumn("Total", format="%.1f"),
-            **area_cols,
+            "Total": st.column_config.NumberColumn("Total (av 800)", format="%.1f"),
         },
     )
     st.caption(
         "Placeringen jämför bara utvärderingar inom samma ramverksgeneration och gäller per "
-        "det senaste året i databasen. O1–O8 är områdena 1–8. "
-        + source_caption(list(ranked.file_name))
+        "det senaste året i databasen."
     )
-    with st.expander("Områdenas namn i de två ramverksgenerationerna"):
-        st.dataframe(cache.query("framework_mapping", db), hide_index=True)
+
+st.subheader("Poäng per område")
+area_cols = {
+    f"O{a}": st.column_config.ProgressColumn(
+        f"O{a}",
+        min_value=0,
+        max_value=100,
+        format="%.0f",
+        help=f"Område {a} (0–100); namnet beror på ramverket",
+        width="small",
+    )
+    for a in queries.AREAS
+}
+st.dataframe(
+    table.drop(columns=["Placering"]),
+    hide_index=True,
+    width="stretch",
+    height=38 + 35 * min(len(table), 15),
+    column_config={
+        "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
+        "Total": st.column_config.NumberColumn("Total", format="%.1f"),
+        **area_cols,
+    },
+)
+st.caption("O1–O8 är områdena 1–8. " + source_caption(list(ranked.file_name)))
+with st.expander("Områdenas namn i de två ramverksgenerationerna"):
+    st.dataframe(cache.query("framework_mapping", db), hide_index=True)
