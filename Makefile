@@ -37,7 +37,7 @@ test: setup ## Lint, type-check and run all tests (browser tests included)
 golden: setup ## Compare the parser with ../shared/golden
 	$(PYTHON) ../shared/tools/check_golden.py --cmd "$(BIN)/kompass parse --json"
 
-bench: setup ## Measure ingest speed
+bench: setup chromium ## Benchmark ingest, pages and memory (kompass bench)
 	$(BIN)/kompass bench
 
 clean: ## Remove the venv, the database and caches

@@ -13,11 +13,13 @@ import argparse
 import json
 import logging
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from kompass.config import db_path, reports_dir
+from kompass.config import REPO_ROOT, data_dir, db_path, reports_dir
 from kompass.exports import FORMATS, export_all
 from kompass.imports import (
     ImportResult,
@@ -32,7 +34,9 @@ from kompass.store import (
     StoreError,
     ingest_many,
     internal_error_message,
+    table_counts,
 )
+from kompass.synth import write_corpus
 
 BAR_WIDTH = 20
 
@@ -299,6 +303,83 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- demo ------------------------------------------------------------------------
+
+DEMO_REPORTS = 2000  # default size: about as many evaluations as SKR has made, and then some
+
+
+def demo_db_path() -> Path:
+    """The demo database: never the main one unless --db says so."""
+    return data_dir() / "demo.duckdb"
+
+
+def parse_year_range(text: str) -> tuple[int, int]:
+    """ "2010-2024" (or "2015") -> (first, last); ValueError with a message otherwise."""
+    parts = text.replace("–", "-").split("-")
+    if len(parts) > 2 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"--ar {text!r}: write years as 2010-2024 or 2015")
+    first, last = int(parts[0]), int(parts[-1])
+    if not 1990 <= first <= last <= 2100:
+        raise ValueError(f"--ar {text!r}: years must run forward between 1990 and 2100")
+    return first, last
+
+
+def _shown(path: Path) -> str:
+    """The path as `make run` (in the repository) needs it: relative there, else absolute."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    try:
+        years = parse_year_range(args.ar)
+    except ValueError as exc:
+        print(f"kompass demo: {exc}", file=sys.stderr)
+        return 2
+    n_years = years[1] - years[0] + 1
+    count = args.antal or min(DEMO_REPORTS, args.kommuner * n_years)
+    db = Path(args.db) if args.db else demo_db_path()
+    with tempfile.TemporaryDirectory(prefix="kompass-demo-") as tmp:
+        started = time.perf_counter()
+        try:
+            write_corpus(Path(tmp), count, args.seed, years, n_municipalities=args.kommuner)
+        except ValueError as exc:
+            print(f"kompass demo: {exc}", file=sys.stderr)
+            return 2
+        made = time.perf_counter() - started
+        print(
+            f"Made {count} synthetic reports: {args.kommuner} municipalities, "
+            f"{years[0]}–{years[1]}, seed {args.seed} ({made:.1f} s)."
+        )
+        if db.resolve() == demo_db_path().resolve():
+            for stale in (db, db.with_name(db.name + ".wal")):
+                stale.unlink(missing_ok=True)  # the demo database is rebuilt from scratch
+        return _ingest_demo(Path(tmp), db, args.quiet)
+
+
+def _ingest_demo(folder: Path, db: Path, quiet: bool) -> int:
+    progress = _progress_bar(sys.stderr) if not quiet and sys.stderr.isatty() else None
+    started = time.perf_counter()
+    try:
+        results, failures = ingest_many([folder], db, progress)
+    except StoreError as exc:
+        print(f"kompass demo: {exc}", file=sys.stderr)
+        return 1
+    took = time.perf_counter() - started
+    print(f"Ingested in {took:.1f} s: {_one_line_summary(results, failures, db)}")
+    counts = table_counts(db)
+    print(
+        f"{_shown(db)} holds {counts['evaluation']} evaluations, "
+        f"{counts['finding']} findings, {counts['discrepancy']} discrepancies."
+    )
+    print(f"Start the app on it:  KOMPASS_DB={_shown(db)} make run")
+    for file, message in failures:
+        print(f"{Path(file).name}: {message}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 # --- entry point -----------------------------------------------------------------
 
 
@@ -337,7 +418,71 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write to")
     p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "demo",
+        help="fill a separate database with synthetic reports (default data/demo.duckdb)",
+        description="Generate synthetic Kommunkompassen reports with known values and ingest "
+        "them into a demo database (rebuilt each time; the main database is left alone).",
+    )
+    p.add_argument(
+        "--kommuner", type=int, default=290, metavar="N", help="municipalities (default 290)"
+    )
+    p.add_argument("--ar", default="2010-2024", metavar="ÅR-ÅR", help="years (default 2010-2024)")
+    p.add_argument(
+        "--antal",
+        type=int,
+        metavar="N",
+        help=f"reports (default {DEMO_REPORTS}, at most municipalities x years)",
+    )
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: data/demo.duckdb)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "bench",
+        help="measure ingest speed, page times and memory (writes nothing to the database)",
+        description="Ingest throughput (text, PDF), server time per page rerun, browser time to "
+        "the first chart against a minimal Streamlit page, and the app's peak memory, at the "
+        "five sample reports and at a synthetic national corpus.",
+    )
+    p.add_argument(
+        "--antal",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="synthetic evaluations for the national scale (default 2000)",
+    )
+    p.add_argument(
+        "--pdf",
+        type=int,
+        default=100,
+        metavar="N",
+        help="synthetic PDF reports for the PDF ingest figure (default 100)",
+    )
+    p.add_argument("--no-browser", action="store_true", help="skip the headless Chromium part")
+    p.add_argument("--out", metavar="FILE", help="also write the results as Markdown to FILE")
+    p.set_defaults(func=cmd_bench)
     return parser
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kompass import bench
+
+    try:
+        scales = bench.run(n=args.antal, pdfs=args.pdf, browser=not args.no_browser)
+    except (RuntimeError, StoreError, OSError) as exc:
+        print(f"kompass bench: {exc}", file=sys.stderr)
+        return 1
+    body = bench.markdown(scales)
+    lines = [f"Machine: {bench.machine()}", "", body, "", "Targets:"]
+    lines += [f"- {v}" for v in bench.verdicts(scales)]
+    text = "\n".join(lines)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

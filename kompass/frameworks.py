@@ -29,6 +29,7 @@ class AreaName:
     maps_to_2020_area: int | None
 
 
+@lru_cache(maxsize=4096)
 def normalise_name(text: str) -> str:
     """Casefolded, dash- and punctuation-insensitive form for name matching."""
     text = unicodedata.normalize("NFC", text).casefold()
@@ -54,7 +55,12 @@ def _load(path: Path) -> tuple[AreaName, ...]:
 
 def area_names(path: Path | None = None) -> tuple[AreaName, ...]:
     """All rows of frameworks.csv."""
-    return _load(path or data_dir() / "frameworks.csv")
+    return _load(path) if path else _default_rows()
+
+
+@lru_cache(maxsize=1)
+def _default_rows() -> tuple[AreaName, ...]:
+    return _load(data_dir() / "frameworks.csv")
 
 
 def canonical_name(framework: str, area: int) -> str:
@@ -65,6 +71,7 @@ def canonical_name(framework: str, area: int) -> str:
     raise KeyError(f"no area {area} in framework {framework}")
 
 
+@lru_cache(maxsize=1024)
 def match_heading(name: str) -> list[AreaName]:
     """Rows whose canonical or alias name matches an "Område N …" heading.
 

@@ -48,7 +48,12 @@ def _load(path: Path) -> tuple[Municipality, ...]:
 
 def municipalities(path: Path | None = None) -> tuple[Municipality, ...]:
     """All municipalities, in SCB code order."""
-    return _load(path or data_dir() / "municipalities.csv")
+    return _load(path) if path else _default_rows()
+
+
+@lru_cache(maxsize=1)
+def _default_rows() -> tuple[Municipality, ...]:
+    return _load(data_dir() / "municipalities.csv")
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -39,6 +40,10 @@ TABLES: tuple[str, ...] = tuple(
 REPORT_SUFFIXES = (".txt", ".md", ".pdf")
 BATCH_SECONDS = 0.5  # longest a batch ingest holds the write lock at a time
 LOCK_WAIT_SECONDS = 1.0
+LOCK_POLL_SECONDS = 0.05  # how often a waiting open retries
+# A batch pauses this long after giving up the lock: longer than a poll, so a
+# waiting reader gets in before the batch takes the lock again.
+READER_TURN_SECONDS = 2 * LOCK_POLL_SECONDS
 # The 2020 framework replaced the 2010 one from the 2020 evaluations on.
 FIRST_2020_YEAR = 2020
 
@@ -81,18 +86,29 @@ def connect(
     A read-write connection always sees an initialised store (schema and
     reference tables). A read-only open of a missing file initialises it
     first. A lock held elsewhere is retried for `wait` seconds, then raises
-    `StoreLockedError`.
+    `StoreLockedError`. Read-write connections in one process take turns:
+    DuckDB shares one database per file within a process, so two write
+    transactions at once (two app sessions saving uploads) would conflict.
     """
     path = Path(path) if path is not None else db_path()
     if read_only and not path.exists():
         init_store(path)
-    con = _open(path, read_only, wait)
+    if not read_only and not _WRITER.acquire(timeout=wait):
+        raise StoreLockedError(f"the database {path} is being written; try again in a moment")
     try:
-        if not read_only:
-            _initialise(con)
-        yield con
+        con = _open(path, read_only, wait)
+        try:
+            if not read_only:
+                _initialise(con)
+            yield con
+        finally:
+            con.close()
     finally:
-        con.close()
+        if not read_only:
+            _WRITER.release()
+
+
+_WRITER = threading.RLock()  # held by this process's one read-write connection
 
 
 def _open(path: Path, read_only: bool, wait: float) -> Connection:
@@ -113,7 +129,7 @@ def _open(path: Path, read_only: bool, wait: float) -> Connection:
                 raise StoreLockedError(
                     f"the database {path} is in use by another process; try again in a moment"
                 ) from exc
-            time.sleep(0.05)
+            time.sleep(LOCK_POLL_SECONDS)
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -424,9 +440,7 @@ def _store_stated(
         if source_year is not None and source_year > evaluation.year:
             return  # a more recent report already stated it
         _delete_evaluation_rows(con, evaluation_id)
-    note = f"stated in {file_name} (summary table, line {series.line})"
-    if _framework_of_year(series.year) != evaluation.framework:
-        note += "; the framework was revised between the two evaluations"
+    note = stated_note(file_name, series, evaluation.framework)
     scores = [(n, s) for n, s in enumerate(series.scores, start=1) if s is not None]
     total = series.total
     if total is None and len(scores) == 8:
@@ -453,6 +467,14 @@ def _store_stated(
         ("evaluation_id", "area", "score", "line"),
         [(int(row[0]), n, s, series.line) for n, s in scores],
     )
+
+
+def stated_note(file_name: str, series: ScoreSeries, framework: str) -> str:
+    """Where a stated previous evaluation comes from (kept as source_note)."""
+    note = f"stated in {file_name} (summary table, line {series.line})"
+    if series.year is not None and _framework_of_year(series.year) != framework:
+        note += "; the framework was revised between the two evaluations"
+    return note
 
 
 def _store_reference(
@@ -562,41 +584,21 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 def ingest_many(
     paths: Iterable[Path], db: Path | None = None, progress: Progress | None = None
 ) -> tuple[list[IngestResult], list[tuple[str, str]]]:
-    """Ingest files and folders, one transaction per file.
+    """Ingest files and folders; every file is stored completely or not at all.
 
     Returns the results and the failures as (file, message) pairs. A locked
     or unopenable database (StoreError) stops the run: files before it are kept.
-    Files are parsed before the database is opened; one write connection
-    serves several files but is closed at least every BATCH_SECONDS, so the
-    app's short read-only connections get in between during a long batch.
+    Files are parsed and stored in chunks (kompass.bulk: one transaction per
+    chunk, retried file by file if it fails); the write connection is given
+    up at least every BATCH_SECONDS, so the app's short read-only connections
+    get in between during a long batch.
     """
-    files = expand_paths(paths)
-    results: list[IngestResult] = []
-    failures: list[tuple[str, str]] = []
-    batch = _Batch(db)
-    try:
-        for done, path in enumerate(files, start=1):
-            try:
-                data, evaluation, fmt = read_report(path)
-                sha256 = hashlib.sha256(data).hexdigest()
-                with transaction(batch.connection()) as con:
-                    results.append(_store(con, evaluation, sha256, path.name, fmt))
-            except ParseError as exc:
-                failures.append((str(path), failure_message(exc)))
-            except StoreError:
-                raise
-            except duckdb.Error as exc:
-                failures.append((str(path), f"could not store: {str(exc).splitlines()[0]}"))
-            except Exception as exc:  # a parser bug must not stop a batch of hundreds
-                failures.append((str(path), internal_error_message(exc)))
-            if progress is not None:
-                progress(done, len(files), path)
-    finally:
-        batch.close()
-    return results, failures
+    from kompass import bulk
+
+    return bulk.ingest_files(expand_paths(paths), db, progress)
 
 
-class _Batch:
+class Batch:
     """A write connection that is given up every BATCH_SECONDS so readers get a turn."""
 
     def __init__(self, db: Path | None) -> None:
@@ -608,6 +610,7 @@ class _Batch:
     def connection(self) -> Connection:
         if self._con is not None and time.monotonic() - self._opened > BATCH_SECONDS:
             self.close()
+            time.sleep(READER_TURN_SECONDS)
         if self._con is None:
             self._context = connect(self.db)
             self._con = self._context.__enter__()
@@ -648,3 +651,8 @@ def table_counts(db: Path | None = None) -> dict[str, int]:
     """Row count of every table in schema.sql, in schema order."""
     with connect(db, read_only=True) as con:
         return _counts(con, TABLES)
+
+
+# Used by kompass.bulk for reports that need the careful rules one by one.
+store_parsed_one = _store
+make_result = _result

@@ -12,9 +12,12 @@ from pathlib import Path, PurePath
 
 from kompass import store
 from kompass.parse import Evaluation, ParseError, parse_bytes
-from kompass.parse.text import MAX_BYTES
+from kompass.strings import num
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".pdf")
+# "50 MB" as the Data page and Streamlit's uploader count it (10^6 bytes); the
+# parser's own limit (50 MiB) is higher, so it never refuses an accepted upload.
+MAX_UPLOAD_MB = 50
 
 
 @dataclass
@@ -46,8 +49,9 @@ def preview_upload(data: bytes, name: str) -> UploadPreview:
     preview = UploadPreview(name=safe, size=len(data))
     if not safe.lower().endswith(ALLOWED_SUFFIXES):
         preview.error = "Filtypen stöds inte: ladda upp en rapport som .txt, .md eller .pdf."
-    elif len(data) > MAX_BYTES:
-        preview.error = f"Filen är för stor ({len(data) / 1e6:.0f} MB); gränsen är 50 MB."
+    elif len(data) > MAX_UPLOAD_MB * 1_000_000:
+        size = num(len(data) / 1_000_000)
+        preview.error = f"Filen är för stor ({size} MB); gränsen är {MAX_UPLOAD_MB} MB."
     else:
         try:
             preview.evaluation, preview.fmt = parse_bytes(data, safe)

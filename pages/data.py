@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from kompass import exports, imports, store, uploads
+from kompass import imports, store, uploads
 from kompass.strings import DISCREPANCY, num
 from kompass.ui import cache
 from kompass.ui.common import current_db, leave_v1_mode, load_evaluations
+
+BROWSE_ROWS = 1000
 
 leave_v1_mode()
 db = current_db()
@@ -80,29 +82,38 @@ with tabs[0]:
     st.subheader("Bläddra i tabellerna")
     tables = cache.tidy_table_names(db)
     name = st.selectbox("Tabell", tables, key="w_table")
-    st.dataframe(cache.tidy_table(db, name), hide_index=True, width="stretch")
+    table = cache.tidy_table(db, name)
+    st.dataframe(table.head(BROWSE_ROWS), hide_index=True, width="stretch")
+    if len(table) > BROWSE_ROWS:
+        st.caption(
+            f"Visar de första {BROWSE_ROWS} av {len(table)} raderna; hela tabellen finns "
+            "under fliken Ladda ner."
+        )
 
 with tabs[1]:
     st.write(
         "Alla tabeller i städad form med en README som beskriver kolumnerna och källorna. "
         "CSV-filerna öppnas rätt i svenska Excel (semikolon, decimalkomma, UTF-8)."
     )
-    for fmt, label, mime in [
-        ("csv", "CSV (svenska Excel)", "application/zip"),
-        ("xlsx", "Excel (.xlsx)", "application/zip"),
-        ("parquet", "Parquet", "application/zip"),
-    ]:
+    formats = {"csv": "CSV (svenska Excel)", "xlsx": "Excel (.xlsx)", "parquet": "Parquet"}
+    fmt = st.radio("Format", list(formats), format_func=formats.get, horizontal=True, key="w_fmt")
+    # Building every table (and an Excel workbook) takes a while at national scale: on request.
+    if st.button("Skapa zip-fil med alla tabeller", key="make_zip"):
+        st.session_state[f"zip:{fmt}"] = True
+    if st.session_state.get(f"zip:{fmt}"):
+        with st.spinner("Packar tabellerna …"):
+            data = cache.export_zip(db, fmt)
         st.download_button(
-            f"Ladda ner alla tabeller: {label}",
-            cache.export_zip(db, fmt),
+            f"Ladda ner alla tabeller: {formats[fmt]}",
+            data,
             file_name=f"kommunkompassen-{fmt}.zip",
-            mime=mime,
+            mime="application/zip",
             key=f"dl_{fmt}",
         )
     one = st.selectbox("En tabell som CSV", cache.tidy_table_names(db), key="w_one")
     st.download_button(
         f"Ladda ner {one}.csv",
-        exports.to_csv_bytes(cache.tidy_table(db, one)),
+        cache.table_csv(db, one),
         file_name=f"{one}.csv",
         mime="text/csv",
         key="dl_one",

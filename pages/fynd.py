@@ -14,6 +14,8 @@ from kompass.ui.common import (
     plain,
 )
 
+MAX_GROUPS = 30
+
 leave_v1_mode()
 db = current_db()
 evals = load_evaluations(db)
@@ -74,9 +76,8 @@ hits = cache.query(
     chosen or None,
     years,
 )
-st.markdown(
-    f"**{len(hits)} träffar** i {hits[['code', 'year']].drop_duplicates().shape[0]} utvärderingar"
-)
+n_evaluations = hits[["code", "year"]].drop_duplicates().shape[0]
+st.markdown(f"**{len(hits)} träffar** i {n_evaluations} utvärderingar")
 if hits.empty:
     st.info("Inga träffar. Pröva ett kortare ord eller ta bort ett filter.")
     st.stop()
@@ -88,14 +89,26 @@ counts.index = [f"Område {a}" for a in counts.index]
 with st.expander("Antal träffar per område och typ"):
     st.dataframe(counts, width="stretch")
 
-for (name, year, file_name), group in hits.groupby(["name", "year", "file_name"], sort=False):
+keys = hits[["name", "year", "file_name"]].drop_duplicates()
+shown = hits.merge(keys.head(MAX_GROUPS), on=["name", "year", "file_name"])
+groups = list(shown.groupby(["name", "year", "file_name"], sort=False))
+if len(keys) > MAX_GROUPS:
+    st.caption(
+        f"Visar de första {MAX_GROUPS} av {len(keys)} utvärderingarna (i bokstavsordning). "
+        "Förfina sökningen med ett ord, ett område, en typ eller kommuner för att se resten; "
+        "alla fynd finns också att ladda ner på sidan Data."
+    )
+for (name, year, file_name), group in groups:
     n_hits = f"{len(group)} träff" + ("ar" if len(group) != 1 else "")
     with st.expander(f"{name} {year} – {n_hits}", expanded=len(hits) <= 40):
+        # One markdown block per evaluation: thousands of elements would stall the page.
+        blocks = []
         for (area_no, area_name), by_area in group.groupby(["area", "area_name"], sort=True):
-            st.markdown(f"**{area_no} {plain(area_name)}**")
-            lines = [
+            blocks.append(f"**{area_no} {plain(area_name)}**\n")
+            blocks += [
                 f"- *{KIND[k]}:* {highlight(t, q)}"
                 for k, t in zip(by_area.kind, by_area.text, strict=True)
             ]
-            st.markdown("\n".join(lines))
+            blocks.append("")
+        st.markdown("\n".join(blocks))
         st.caption(f"Källa: Kommunkompassen, SKR; rapport {file_name}")

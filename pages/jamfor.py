@@ -105,7 +105,7 @@ with left:
 with right:
     st.markdown(f"**Skillnad: {labels[0]} minus övriga**")
     diff = queries.difference_table(wide, area_names)
-    st.dataframe(diff.map(signed), width="stretch", height=360)
+    st.table(diff.map(signed))
     st.caption("Positivt tal: baskommunen har fler poäng.")
 st.caption(source)
 st.plotly_chart(charts.grouped_bars_figure(scores, area_names, colors), key="cmp_bars")

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from kompass import charts, queries
-from kompass.geo import load_geojson
+from kompass import queries
 from kompass.strings import num, source_caption
 from kompass.ui import cache
 from kompass.ui.common import current_db, empty_state, leave_v1_mode, load_evaluations
@@ -30,11 +29,10 @@ if not refs.empty:
     cols[3].metric("Referensmedel (av 800)", num(refs.total.iloc[-1]), help=refs.source.iloc[-1])
     cols[3].caption(refs.label.iloc[-1])
 
-frame = cache.query("map_frame", db)
 left, right = st.columns([1, 1])
 with left:
     event = st.plotly_chart(
-        charts.map_figure(frame, load_geojson()),
+        cache.map_figure(db),
         key="map",
         on_select="rerun",
         selection_mode="points",

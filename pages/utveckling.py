@@ -86,4 +86,4 @@ st.caption(
     )
 )
 table = queries.change_table(before, after, area_names, None if mean is None else list(mean.scores))
-st.dataframe(table, hide_index=True, width="stretch")
+st.table(queries.formatted(table).set_index("Område"))

@@ -171,7 +171,8 @@ def test_data_page_lists_reports_and_tables(sample_db: Path, use_db: Any) -> Non
     at = run_page("pages/data.py")
     frames = at.dataframe
     assert any("sala-2023.txt" in df.value.to_string() for df in frames)
-    assert len(at.get("download_button")) >= 4
+    assert [b.label for b in at.get("download_button")] == ["Ladda ner utvarderingar.csv"]
+    assert at.button(key="make_zip").label == "Skapa zip-fil med alla tabeller"
 
 
 def test_profile_printout_downloads(sample_db: Path, use_db: Any) -> None:

@@ -7,72 +7,40 @@ Skips only when no chromium binary exists; CI installs Debian's chromium
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]  # fmt: skip
-CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
+from tests.browser_helpers import (
+    ROOT,
+    SHOTS,
+    chart_data,
+    chromium,
+    fresh_page,
+    main_text,
+    needs_chromium,
+    open_page,
+    start_server,
+    stop_server,
+    wait_for_charts,
+)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (install: make chromium)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy")
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
 
 
-def start_server(
-    db: Path, env_extra: dict[str, str] | None = None
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "KOMPASS_DB": str(db), **(env_extra or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-    except RuntimeError:
-        proc.terminate()
-        raise
-    return proc, url
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    with fresh_page(browser) as pg:
+        yield pg
 
 
 @pytest.fixture(scope="module")
@@ -83,54 +51,7 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     try:
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="sv-SE")
-    pg = context.new_page()
-    yield pg
-    context.close()
-
-
-def open_page(page: Any, url: str, name: str) -> None:
-    page.goto(url)
-    page.wait_for_selector("[data-testid=stMain]", timeout=30_000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(800)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert page.locator("[data-testid=stException]").count() == 0
-
-
-def wait_for_charts(page: Any) -> None:
-    page.wait_for_selector(CHART, timeout=30_000)
-    page.wait_for_timeout(500)
-
-
-def main_text(page: Any) -> str:
-    return str(page.locator("[data-testid=stMain]").inner_text())
-
-
-def chart_data(page: Any, index: int = 0) -> list[dict[str, Any]]:
-    return list(page.evaluate(
-        "i => Array.from(document.querySelectorAll('.js-plotly-plot'))[i].data"
-        ".map(t => ({name: t.name, r: t.r ? Array.from(t.r) : null,"
-        " x: t.x ? Array.from(t.x) : null}))",
-        index,
-    ))  # fmt: skip
+        stop_server(proc)
 
 
 def test_navigation_shows_the_declared_pages(server: str, page: Any) -> None:
@@ -265,8 +186,7 @@ def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     try:
         yield url, db
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
 
 
 def test_upload_report_appears_on_profile_and_compare(

@@ -175,3 +175,12 @@ def test_map_frame_covers_sweden(sample_db: Path) -> None:
     fig = charts.map_figure(frame, load_geojson())
     markers = fig.data[-1]
     assert sorted(markers.customdata[:, 0]) == ["1231", "1281", "1284", "1465", "1981"]
+
+
+def test_formatted_tables_use_swedish_numbers() -> None:
+    table = queries.change_table([42.2, 50], [45.0, 48], ["A", "B"], [44.4, None])
+    shown = queries.formatted(table).set_index("Område")
+    assert shown.loc["1 A", "Före"] == "42,2"
+    assert shown.loc["1 A", "Förändring"] == "+2,8"
+    assert shown.loc["2 B", "Förändring"] == "−2"
+    assert shown.loc["2 B", "Medel"] == "–"

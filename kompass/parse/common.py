@@ -5,8 +5,16 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"<[^>]{0,400}>")
+# Layout tags of the text exports (`<ul>`, `<li>`, `<p>`, …). Anything else that looks
+# like a tag (`<script>`, `<img onerror=…>`, "< 5 %") is report text and is kept as text:
+# the parser never drops or interprets it (the app escapes it on display).
+_TAG = re.compile(
+    r"</?(?:ul|ol|li|p|br|hr|div|span|font|b|i|u|em|strong|small|sup|sub|"
+    r"table|thead|tbody|tfoot|tr|td|th|h[1-6])\b[^<>]{0,400}>",
+    re.I,
+)
 _NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d+)?$")
+_WHITESPACE = re.compile(r"\s+")
 
 MONTHS = {
     "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
@@ -20,13 +28,15 @@ ORDINALS = {
 
 
 def strip_tags(text: str) -> str:
-    """Text without HTML tags, entities decoded."""
+    """Text without layout tags (`_TAG`), entities decoded; other markup stays as text."""
+    if "<" not in text and "&" not in text:
+        return text
     return html.unescape(_TAG.sub(" ", text))
 
 
 def cells(line: str) -> list[str]:
     """Tab-separated cells of a line, tags removed, empty cells dropped."""
-    out = [re.sub(r"\s+", " ", strip_tags(c)).strip() for c in line.split("\t")]
+    out = [_WHITESPACE.sub(" ", strip_tags(c)).strip() for c in line.split("\t")]
     return [c for c in out if c]
 
 
@@ -41,4 +51,4 @@ def to_number(token: str) -> float:
 
 def clean(text: str) -> str:
     """Collapse whitespace."""
-    return re.sub(r"\s+", " ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip()

@@ -10,10 +10,9 @@ may be split over lines and the body is running lines (`_read_untabbed`).
 
 from __future__ import annotations
 
-import html
 import re
 
-from kompass.parse.common import clean
+from kompass.parse.common import clean, strip_tags
 
 _COLUMN_KINDS = (
     ("finns delar", "partial"),
@@ -25,6 +24,11 @@ _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _ITEM_BREAK = "\x1f"
 _CONJUNCTION = re.compile(r"(och|eller|samt|respektive|resp\.|som|till)\b")
 _MAX_TITLE = 40  # a column title, not a sentence that starts with "Styrkor"
+# A line that is nothing but a column title (PDF text puts each on a line of its own).
+_TITLE_LINE = re.compile(
+    r"(styrkor|finns delar,? kan bli bättre|förbättringsmöjligheter|förbättringsområden)", re.I
+)
+_MAX_BLANKS = 6  # blank lines a page break leaves between two column titles
 # Items written without any bullet run together: "…enheterAnvändning av…",
 # "…Agenda 2030Ny översiktsplan".
 _GLUED = re.compile(r"(?<=[a-zåäö0-9)])(?=[A-ZÅÄÖ][a-zåäö])")
@@ -63,7 +67,24 @@ def read_header(lines: list[str], idx: int, end: int) -> tuple[list[str] | None,
         while after < end and (kind := _column_kind(lines[after].strip())) and kind not in kinds:
             kinds.append(kind)
             after += 1
+        # A page break between two titles leaves blank lines: "Styrkor", "", "", "Förbättring…".
+        while (nxt := _title_after_blanks(lines, after, end)) is not None:
+            kind = _column_kind(lines[nxt].strip())
+            if kind is None or kind in kinds:
+                break
+            kinds.append(kind)
+            after = nxt + 1
     return kinds, after
+
+
+def _title_after_blanks(lines: list[str], start: int, end: int) -> int | None:
+    """Index of a lone column title after one or more blank lines from `start`, else None."""
+    idx = start
+    while idx < end and idx - start <= _MAX_BLANKS and not lines[idx].strip():
+        idx += 1
+    if idx == start or idx >= end or not _TITLE_LINE.fullmatch(lines[idx].strip()):
+        return None
+    return idx
 
 
 def split_items(cell: str) -> tuple[list[str], bool]:
@@ -72,7 +93,7 @@ def split_items(cell: str) -> tuple[list[str], bool]:
     marked = re.sub(r"<\s*li\b[^>]*>", _ITEM_BREAK, marked, flags=re.I)
     has_markers = "•" in marked or _ITEM_BREAK in marked
     marked = marked.replace("•", _ITEM_BREAK)
-    marked = html.unescape(re.sub(r"<[^>]{0,400}>", " ", marked))
+    marked = strip_tags(marked)
     if not has_markers:
         marked = _GLUED.sub(_ITEM_BREAK, marked)
     parts = [clean(p) for p in marked.split(_ITEM_BREAK)]
@@ -81,7 +102,7 @@ def split_items(cell: str) -> tuple[list[str], bool]:
         return [], False
     # A continuation starts in lower case (or with a parenthesis) before any bullet.
     first_chunk = cell.split("•", 1)[0]
-    lead = clean(html.unescape(re.sub(r"<[^>]{0,400}>", " ", first_chunk)))
+    lead = clean(strip_tags(first_chunk))
     continues = bool(lead) and (lead[0].islower() or lead[0] == "(")
     return items, continues
 
@@ -177,7 +198,9 @@ def _read_untabbed(
         idx += 1
     if not body:
         return idx
-    if len(kinds) > 1:
+    # A title of another column inside the body (a header cut apart): not one column either.
+    stray = [t for t in body if _TITLE_LINE.fullmatch(t) and _column_kind(t) not in kinds]
+    if len(kinds) > 1 or stray:
         warnings.append(
             f"line {header + 1}: findings table without column separators (PDF text?); "
             "strengths and improvements cannot be told apart, so its items are not stored"

@@ -15,7 +15,10 @@ _PERFORMED = re.compile(
     rf"(?:under\s+|i\s+)?(?:(?P<month>{_MONTH_WORDS})\s+)?(?:år\s+)?(?P<year>(?:19|20)\d\d)",
     re.I,
 )
-_ORDINAL = re.compile(rf"(?:kommunens|\w+s)\s+(?P<ord>{'|'.join(ORDINALS)})\s+utvärdering", re.I)
+# "kommunens andra", "Salas andra", "Kalix tredje" (no genitive s after -s, -x, -z).
+_ORDINAL = re.compile(
+    rf"(?:kommunens|\w+[sxz])\s+(?P<ord>{'|'.join(ORDINALS)})\s+utvärdering", re.I
+)
 _INTERVIEWEES = re.compile(
     r"intervju\w*\s+med\s+(?:(?:ett|en|ca\.?|cirka|drygt|omkring|närmare|ungefär|totalt)\s+)*"
     r"(?P<n>\d{1,4})(?:-tal)?\s+(?:personer|intervjuade|medarbetare|förtroendevalda)",

@@ -19,11 +19,13 @@ _SUB_CODE = re.compile(r"^([1-8])\.(\d{1,2})\.?$")
 _LEADING_CODE = re.compile(r"^([1-8]\.(?:\d{1,2}\.?)?)\s+(.*)$")
 _HEADER_WORDS = {"uppnått", "max", "procent", "poäng", "%"}
 _PERCENT = re.compile(r"^\d{1,3}(?:[.,]\d+)?\s?%$")
+_NEGATIVE = re.compile(r"^[-−–]\s?\d{1,4}(?:[.,]\d+)?$")
+AREA_MAX = 100  # every area scores 0–100
 
 
 @dataclass
 class Token:
-    kind: str  # area | sub | text | num | pct | head
+    kind: str  # area | sub | text | num | neg | pct | head
     value: str
     line: int
 
@@ -77,6 +79,8 @@ def _kind(cell: str, first: bool) -> str:
         return "area"
     if is_number(cell):
         return "num"
+    if _NEGATIVE.match(cell):
+        return "neg"
     return "text"
 
 
@@ -95,6 +99,8 @@ class _Walker:
         return self.tables[-1] if self.tables else None
 
     def feed(self, tok: Token) -> None:
+        if tok.kind == "neg":
+            self._negative(tok)
         pending_sub = self.code is not None
         if tok.kind == "sub" and pending_sub and self.name and len(self.numbers) < 2:
             tok.kind = "num"  # "4.5" as a score right after a name
@@ -110,6 +116,26 @@ class _Walker:
             return
         self.flush()
         self._start(tok)
+
+    def _negative(self, tok: Token) -> None:
+        """Scores run from 0: a negative number in a sub-area or subtotal row is refused.
+
+        Outside the tables (a "Kortfakta" population change after them) it is text.
+        """
+        table = self.table
+        row_done = len(self.numbers) >= 2 and tok.line != self.numbers[-1].line
+        if self.code is not None and not row_done:
+            where = f"sub-area {self.code}"
+        elif (
+            table is not None
+            and (self.code is not None or table.subareas)
+            and (table.subtotal is None)
+        ):
+            where = f"area {table.number}'s subtotal row"
+        else:
+            tok.kind = "text"
+            return
+        raise ParseError(f"score overview: {where} has a negative number {tok.value}", tok.line)
 
     def _start(self, tok: Token) -> None:
         if tok.kind == "area":
@@ -177,22 +203,24 @@ def parse_overview(lines: list[str], start: int, end: int) -> dict[int, AreaTabl
 
 
 def check_table(table: AreaTable, last_line: int) -> list[str]:
-    """Validate one area's table; return warnings, raise ParseError if unusable."""
+    """Validate one area's table; return warnings, raise ParseError if unusable.
+
+    An area scores 0–100: its sub-areas' maxima add up to 100 at most, each
+    sub-area scores 0–max, and no code comes twice. A table that breaks this
+    is corrupt (a mangled export, a duplicated row) and is refused rather than
+    stored.
+    """
     warnings: list[str] = []
+    _check_subareas(table)
     maxes = sum(s.max for s in table.subareas)
-    for sub in table.subareas:
-        if not sub.code.startswith(f"{table.number}."):
-            raise ParseError(
-                f"score overview: sub-area {sub.code} listed under area {table.number}",
-                line=sub.line,
-            )
-        if sub.score < 0 or sub.score > sub.max:
-            raise ParseError(
-                f"score overview: sub-area {sub.code} scores {sub.score:g} of max {sub.max:g}",
-                line=sub.line,
-            )
+    if maxes > AREA_MAX + 0.01:
+        raise ParseError(
+            f"score overview: the maxima of area {table.number}'s sub-areas add up to "
+            f"{maxes:g}, more than {AREA_MAX}",
+            line=table.subareas[-1].line,
+        )
     if table.subtotal is None:
-        if abs(maxes - 100) > 0.01:
+        if abs(maxes - AREA_MAX) > 0.01:
             raise ParseError(
                 f"score overview: area {table.number} table is incomplete (maxima add up to "
                 f"{maxes:g} of 100, no subtotal row; file cut off?)",
@@ -202,15 +230,41 @@ def check_table(table: AreaTable, last_line: int) -> list[str]:
             f"area {table.number}: no subtotal row in the score overview; "
             "the sum of its sub-areas is used"
         )
-    elif table.subtotal < 0 or table.subtotal > (table.subtotal_max or 100):
-        raise ParseError(
-            f"score overview: area {table.number} subtotal {table.subtotal:g} outside "
-            f"0–{table.subtotal_max or 100:g}",
-            line=table.subtotal_line,
-        )
+    else:
+        top = min(table.subtotal_max or AREA_MAX, AREA_MAX)
+        if not 0 <= table.subtotal <= top:
+            raise ParseError(
+                f"score overview: area {table.number} subtotal {table.subtotal:g} "
+                f"outside 0–{top:g}",
+                line=table.subtotal_line,
+            )
     if table.subtotal_max is not None and abs(table.subtotal_max - maxes) > 0.01:
         warnings.append(
             f"area {table.number}: sub-area maxima add up to {maxes:g}, "
             f"the subtotal row says {table.subtotal_max:g}"
         )
     return warnings
+
+
+def _check_subareas(table: AreaTable) -> None:
+    seen: set[str] = set()
+    for sub in table.subareas:
+        if not sub.code.startswith(f"{table.number}."):
+            raise ParseError(
+                f"score overview: sub-area {sub.code} listed under area {table.number}",
+                line=sub.line,
+            )
+        if sub.code in seen:
+            raise ParseError(f"score overview: sub-area {sub.code} listed twice", line=sub.line)
+        seen.add(sub.code)
+        if not 0 < sub.max <= AREA_MAX:
+            raise ParseError(
+                f"score overview: sub-area {sub.code} has max {sub.max:g} "
+                f"(an area has {AREA_MAX} points)",
+                line=sub.line,
+            )
+        if sub.score < 0 or sub.score > sub.max:
+            raise ParseError(
+                f"score overview: sub-area {sub.code} scores {sub.score:g} of max {sub.max:g}",
+                line=sub.line,
+            )

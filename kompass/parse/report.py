@@ -67,7 +67,7 @@ def _parse(lines: list[str], source: str) -> Evaluation:
     framework, fw_warnings = decide_framework(headings)
     tables = parse_overview(lines, overview_at + 1, len(lines))
     summary = parse_summary(lines, 0, headings[0].line, meta.municipality.name, meta.year)
-    warnings = meta.warnings + fw_warnings
+    warnings = meta.warnings + fw_warnings + summary.warnings
     areas: list[Area] = []
     discrepancies: list[Discrepancy] = []
     bounds = [h.line for h in headings] + [overview_at]
@@ -120,11 +120,9 @@ def find_headings(lines: list[str]) -> list[Heading]:
     matched: dict[int, Heading] = {}
     fallback: dict[int, Heading] = {}
     for idx, line in enumerate(lines):
-        if _TOC_TAIL.search(line):
-            continue  # a table-of-contents entry
-        m = _HEADING.match(line.replace("\t", " "))
-        if not m:
-            continue
+        m = _HEADING.match(line.replace("\t", " ")) if "Område" in line else None
+        if not m or _TOC_TAIL.search(line):
+            continue  # not a heading, or a table-of-contents entry
         heading = Heading(int(m.group(1)), m.group(2), idx)
         # The body comes after the table of contents: later occurrences win.
         if match_heading(heading.name):
@@ -228,9 +226,12 @@ def build_area(
         score, line = summary_value, summary.current.line if summary.current else table.line
     else:
         score, line = sub_sum, table.line
-    if table.subtotal is not None and abs(sub_sum - table.subtotal) > SUM_TOLERANCE:
+    if abs(sub_sum - score) > SUM_TOLERANCE:
+        # Sub-areas that do not add up to the chosen score (from the subtotal row or,
+        # without one, the summary table) are flagged, never stored silently.
+        source = "subtotal row" if table.subtotal is not None else "summary table"
         discrepancies.append(
-            Discrepancy(n, "subarea_sum", sub_sum, score, line, "sum of sub-areas vs subtotal row")
+            Discrepancy(n, "subarea_sum", sub_sum, score, line, f"sum of sub-areas vs {source}")
         )
     if summary_value is not None and abs(summary_value - score) > HEADER_TOLERANCE:
         discrepancies.append(

@@ -12,7 +12,7 @@ and reference means ("Medel …").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kompass.parse.common import cells, is_number, to_number
 from kompass.parse.model import ScoreSeries
@@ -23,11 +23,16 @@ _TOTAL = re.compile(r"^\s*(totalt?|summa|total poäng)\b", re.I)
 _MEAN = re.compile(r"\b(medel|medelvärde|snitt|genomsnitt)", re.I)
 
 
+AREA_MAX = 100
+TOTAL_MAX = 800
+
+
 @dataclass
 class Summary:
     current: ScoreSeries | None
     previous: list[ScoreSeries]
     references: list[ScoreSeries]
+    warnings: list[str] = field(default_factory=list)
 
 
 def _header_labels(line: str) -> list[str] | None:
@@ -56,8 +61,24 @@ def parse_summary(lines: list[str], start: int, end: int, municipality: str, yea
         if labels:
             series = _read_rows(lines, idx, end, labels)
             if series:
+                problem = _out_of_range(series)
+                if problem:  # a corrupt table: none of its columns can be trusted
+                    return Summary(
+                        None, [], [], [f"line {idx + 1}: summary table ignored: {problem}"]
+                    )
                 return _classify(series, municipality, year)
     return Summary(None, [], [])
+
+
+def _out_of_range(series: list[ScoreSeries]) -> str | None:
+    """What is impossible in the table (an area outside 0–100, a total outside 0–800)."""
+    for s in series:
+        for area, score in enumerate(s.scores, start=1):
+            if score is not None and not 0 <= score <= AREA_MAX:
+                return f"{s.label!r} gives area {area} {score:g} points (0–{AREA_MAX})"
+        if s.total is not None and not 0 <= s.total <= TOTAL_MAX:
+            return f"{s.label!r} gives a total of {s.total:g} (0–{TOTAL_MAX})"
+    return None
 
 
 def _read_rows(lines: list[str], header: int, end: int, labels: list[str]) -> list[ScoreSeries]:

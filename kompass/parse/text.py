@@ -211,27 +211,40 @@ def _blank_page_numbers(lines: list[str], pages: list[list[int]]) -> None:
     A bare number counts if it is among the first or last two lines of a page
     (a running header may come before it) and follows the page count, i.e.
     has the same offset from the page index on most pages. A table cell that
-    happens to sit at a page edge does not follow the count, so it stays.
+    happens to sit at a page edge does not follow the count, so it stays. When
+    a cell equal to the page number sits at another edge of the same page, the
+    one in the place where the other pages have their number is blanked.
     """
-    candidates: list[list[tuple[int, int]]] = []
+    candidates: list[list[tuple[int, int, int]]] = []  # (line, offset, place on page)
     for page_no, filled in enumerate(pages):
-        on_page: list[tuple[int, int]] = []
+        on_page: list[tuple[int, int, int]] = []
         for i in _edge_lines(filled):
             stripped = lines[i].strip()
             if re.fullmatch(r"\d{1,3}", stripped):
-                on_page.append((i, int(stripped) - page_no))
+                on_page.append((i, int(stripped) - page_no, _place(i, filled)))
             elif _PAGE_NUMBER.match(stripped) and i in (filled[0], filled[-1]):
                 lines[i] = ""
         candidates.append(on_page)
-    offsets = Counter(offset for page in candidates for offset in {o for _, o in page})
-    if offsets:
-        offset, seen = offsets.most_common(1)[0]
-        if seen >= 2:
-            for page in candidates:
-                # One page number per page: the match nearest the page edge.
-                hit = next((i for i, cand in page if cand == offset), None)
-                if hit is not None:
-                    lines[hit] = ""
+    offsets = Counter(offset for page in candidates for offset in {c[1] for c in page})
+    if not offsets:
+        return
+    offset, seen = offsets.most_common(1)[0]
+    if seen < 2:
+        return
+    hits = [[c for c in page if c[1] == offset] for page in candidates]
+    places = Counter(page[0][2] for page in hits if len(page) == 1)
+    usual = places.most_common(1)[0][0] if places else None
+    for page in hits:
+        # One page number per page: in the usual place, else the match nearest the edge.
+        hit = next((c for c in page if c[2] == usual), page[0] if page else None)
+        if hit is not None:
+            lines[hit[0]] = ""
+
+
+def _place(i: int, filled: list[int]) -> int:
+    """Where line i is among a page's filled lines: 0, 1 from the top; -1, -2 from the end."""
+    pos = filled.index(i)
+    return pos if pos < 2 else pos - len(filled)
 
 
 def _blank_running_lines(lines: list[str], pages: list[list[int]]) -> None:

@@ -48,7 +48,9 @@ def clear() -> None:
     _call.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# A resource, not data: the tables are large at national scale and only read, so
+# every caller shares one copy instead of unpickling all of them on each rerun.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _tidy(db: str, version: str) -> dict[str, pd.DataFrame]:
     from kompass import exports
 
@@ -93,3 +95,29 @@ def summary_html(db: Path, code: str, year: int, mean_key: str | None) -> str:
 def radar_png(db: Path, code: str, year: int, mean_key: str | None) -> bytes:
     """The radar chart as a PNG for slides (kompass.printout); cached."""
     return bytes(_printout(str(db), db_version(db), "png", code, year, mean_key))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _table_csv(db: str, version: str, name: str) -> bytes:
+    from kompass import exports
+
+    return exports.to_csv_bytes(_tidy(db, version)[name])
+
+
+def table_csv(db: Path, name: str) -> bytes:
+    """One tidy table as CSV for Swedish Excel, cached on the database version."""
+    return _table_csv(str(db), db_version(db), name)
+
+
+# Building the map (290 polygons, 20,000 points) takes longer than a rerun may.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _map_figure(db: str, version: str) -> Any:
+    from kompass import charts
+    from kompass.geo import load_geojson
+
+    return charts.map_figure(query("map_frame", Path(db)), load_geojson())
+
+
+def map_figure(db: Path) -> Any:
+    """The Översikt map for this database version (shared, read-only)."""
+    return _map_figure(str(db), db_version(db))
