@@ -16,10 +16,14 @@ so only the file at fault fails.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import os
+import signal
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,11 +34,11 @@ from kompass import store
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError
 from kompass.parse.model import FINDING_KINDS
 
-CHUNK = 100  # files parsed per round (in parallel for big batches)
 # Files per write transaction: a transaction holds the write lock, and the app's
 # readers wait at most LOCK_WAIT_SECONDS; 20 reports take well under 0.3 s even when
 # each needs the one-by-one rules.
 STORE_CHUNK = 20
+PR_SET_PDEATHSIG = 1
 POOL_FROM = 40  # below this many files a process pool costs more than it saves
 WORKERS = min(4, os.cpu_count() or 1)
 
@@ -60,38 +64,58 @@ def parse_file(path: Path) -> Parsed:
 def ingest_files(
     files: list[Path], db: Path | None, progress: store.Progress | None = None
 ) -> tuple[list[store.IngestResult], list[Failure]]:
-    """Parse and store `files` chunk by chunk; returns results and (file, message) failures."""
+    """Parse and store `files`; returns results and (file, message) failures.
+
+    Parsing is the slow part and needs no database: big batches parse in a
+    process pool while this process stores what is ready, STORE_CHUNK files
+    per short transaction.
+    """
     results: list[store.IngestResult] = []
     failures: list[Failure] = []
     batch = store.Batch(db)
+    pool = (
+        ProcessPoolExecutor(WORKERS, initializer=_die_with_parent)
+        if len(files) >= POOL_FROM and WORKERS > 1
+        else None
+    )
     try:
-        for start in range(0, len(files), CHUNK):
-            chunk = files[start : start + CHUNK]
-            parsed = _parse_chunk(chunk, start, len(files), failures, progress)
-            _store_chunk(batch, parsed, results, failures)
+        outcomes = (
+            pool.map(_parse_or_fail, files, chunksize=8) if pool else map(_parse_or_fail, files)
+        )
+        pending: list[Parsed] = []
+        for done, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
+            if isinstance(outcome, Parsed):
+                pending.append(outcome)
+            else:
+                failures.append(outcome)
+            if progress is not None:
+                progress(done, len(files), path)
+            if len(pending) >= STORE_CHUNK:
+                _store_chunk(batch, pending, results, failures)
+                pending = []
+        _store_chunk(batch, pending, results, failures)
     finally:
         batch.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return results, failures
 
 
-def _parse_chunk(
-    chunk: list[Path],
-    offset: int,
-    total: int,
-    failures: list[Failure],
-    progress: store.Progress | None,
-) -> list[Parsed]:
-    parsed: list[Parsed] = []
-    for i, path in enumerate(chunk, start=1):
-        try:
-            parsed.append(parse_file(path))
-        except ParseError as exc:
-            failures.append((str(path), store.failure_message(exc)))
-        except Exception as exc:  # a parser bug must not stop a batch of hundreds
-            failures.append((str(path), store.internal_error_message(exc)))
-        if progress is not None:
-            progress(offset + i, total, path)
-    return parsed
+def _die_with_parent() -> None:
+    """Workers end when the ingest process ends, even by kill -9 (Linux prctl)."""
+    # Not Linux: nothing to do; the pool's own shutdown ends them in normal runs.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _parse_or_fail(path: Path) -> Parsed | Failure:
+    """Parse one file; a failure comes back as (file, message), so a worker never raises."""
+    try:
+        return parse_file(path)
+    except ParseError as exc:
+        return (str(path), store.failure_message(exc))
+    except Exception as exc:  # a parser bug must not stop a batch of hundreds
+        return (str(path), store.internal_error_message(exc))
 
 
 def _store_chunk(

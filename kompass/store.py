@@ -41,9 +41,10 @@ REPORT_SUFFIXES = (".txt", ".md", ".pdf")
 BATCH_SECONDS = 0.5  # longest a batch ingest holds the write lock at a time
 LOCK_WAIT_SECONDS = 1.0
 LOCK_POLL_SECONDS = 0.05  # how often a waiting open retries
-# A batch pauses this long after giving up the lock: longer than a poll, so a
-# waiting reader gets in before the batch takes the lock again.
-READER_TURN_SECONDS = 2 * LOCK_POLL_SECONDS
+# A batch pauses this long after giving up the lock: several polls, so a waiting
+# reader gets in before the batch takes the lock again even on a busy machine
+# (parsing goes on in worker processes meanwhile, so little time is lost).
+READER_TURN_SECONDS = 5 * LOCK_POLL_SECONDS
 # The 2020 framework replaced the 2010 one from the 2020 evaluations on.
 FIRST_2020_YEAR = 2020
 

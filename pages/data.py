@@ -58,9 +58,11 @@ with tabs[0]:
             width="stretch",
         )
         with st.expander("Varningar från inläsningen"):
-            for f in files.itertuples():
-                for w in f.warnings:
-                    st.text(f"{f.file_name}: {w}")
+            # One text block: an element per warning stalls the page at national scale.
+            warned = [f"{f.file_name}: {w}" for f in files.itertuples() for w in f.warnings]
+            st.text("\n".join(warned[:BROWSE_ROWS]) or "Inga varningar.")
+            if len(warned) > BROWSE_ROWS:
+                st.caption(f"Visar {BROWSE_ROWS} av {len(warned)} varningar.")
         disc = cache.query("all_discrepancies", db)
         st.subheader("Motsägelser i rapporterna")
         st.dataframe(

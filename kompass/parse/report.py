@@ -26,6 +26,7 @@ SUM_TOLERANCE = 0.51
 
 _HEADING = re.compile(r"^\s*Område\s+([1-8])\s*[:.\-–]?\s+(\S.*?)\s*$")
 _TOC_TAIL = re.compile(r"(?:\.{3,}|…)\s*\d*\s*$|\t\s*\d{1,3}\s*$|\s{2,}\d{1,3}\s*$")
+_POANG = re.compile(r"(Rubriker\s+)?Poäng", re.I)
 _OVERVIEW = re.compile(r"^\s*\d?\.?\s*Översikt av poängfördelning\s*$", re.I)
 
 
@@ -187,7 +188,10 @@ def decide_framework(headings: list[Heading]) -> tuple[str, list[str]]:
 def stated_score(lines: list[str], start: int, end: int) -> tuple[float | None, int | None]:
     """The area's own "Poäng" (top "Rubriker / Poäng" table or near its end)."""
     for idx in range(start, end):
-        if not re.fullmatch(r"(Rubriker\s+)?Poäng", " ".join(cells(lines[idx])), re.I):
+        line = lines[idx]
+        if ("oäng" not in line and "OÄNG" not in line) or not _POANG.fullmatch(
+            " ".join(cells(line))
+        ):
             continue
         for j in range(idx, min(end, idx + 15)):
             if j > idx and lines[j].strip().casefold().startswith(("allmänt", "styrkor")):
@@ -278,7 +282,9 @@ def parse_facts(lines: list[str]) -> dict[str, str]:
         (
             i
             for i, line in enumerate(lines)
-            if re.match(r"^\s*\d?\.?\s*Kortfakta", line) and not _TOC_TAIL.search(line)
+            if "Kortfakta" in line
+            and re.match(r"^\s*\d?\.?\s*Kortfakta", line)
+            and not _TOC_TAIL.search(line)
         ),
         None,
     )
