@@ -70,11 +70,16 @@ def month_year(month: int | None, year: int) -> str:
     return f"{MONTHS[month - 1]} {year}" if month else str(year)
 
 
-def source_caption(files: list[str], extra: str = "") -> str:
-    """ "Källa: Kommunkompassen, SKR; rapport sala-2023.txt" with optional extra."""
+def source_caption(files: list[str], extra: str = "", most: int = 6) -> str:
+    """ "Källa: Kommunkompassen, SKR; rapport sala-2023.txt" with optional extra.
+
+    Beyond `most` files the caption counts them instead (the Data page lists them).
+    """
     unique = sorted({f for f in files if f})
     text = SOURCE_PREFIX
-    if unique:
+    if len(unique) > most:
+        text += f"; {len(unique)} rapporter (förtecknade på sidan Data)"
+    elif unique:
         text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
     return text + (f". {extra}" if extra else "")
 

@@ -184,3 +184,14 @@ def test_formatted_tables_use_swedish_numbers() -> None:
     assert shown.loc["1 A", "Förändring"] == "+2,8"
     assert shown.loc["2 B", "Förändring"] == "−2"
     assert shown.loc["2 B", "Medel"] == "–"
+
+
+def test_source_caption_names_files_or_counts_them() -> None:
+    from kompass.strings import source_caption
+
+    assert source_caption(["sala-2023.txt"]) == "Källa: Kommunkompassen, SKR; rapport sala-2023.txt"
+    many = source_caption([f"{i}.txt" for i in range(40)], "Grå: ingen utvärdering.")
+    assert many == (
+        "Källa: Kommunkompassen, SKR; 40 rapporter (förtecknade på sidan Data). "
+        "Grå: ingen utvärdering."
+    )
