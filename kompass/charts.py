@@ -111,6 +111,18 @@ def _alpha(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def mean_markers(mean: list[float | None], labels: list[str], name: str) -> go.Scatter:
+    """The mean as a grey vertical stroke on each area's row (bars and dumbbells)."""
+    return go.Scatter(
+        y=labels,
+        x=mean,
+        mode="markers",
+        name=name,
+        marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
+        hovertemplate=name + ": %{x:.1f}<extra></extra>",
+    )
+
+
 def area_bars_figure(
     scores: list[float],
     area_names: list[str],
@@ -133,16 +145,7 @@ def area_bars_figure(
         )
     )
     if mean is not None:
-        fig.add_trace(
-            go.Scatter(
-                y=labels,
-                x=mean,
-                mode="markers",
-                name=mean_name,
-                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
-                hovertemplate=mean_name + ": %{x:.1f}<extra></extra>",
-            )
-        )
+        fig.add_trace(mean_markers(mean, labels, mean_name))
     # Values (and the difference to the mean) in a column of their own, clear of the bars.
     text = [
         num(s) + (f" ({signed(s - m)})" if m is not None else "")
@@ -308,16 +311,7 @@ def dumbbell_figure(
         )
     )
     if mean is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=mean,
-                y=ys,
-                mode="markers",
-                name=mean_name,
-                marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
-                hovertemplate=mean_name + ": %{x:.1f}<extra></extra>",
-            )
-        )
+        fig.add_trace(mean_markers(mean, ys, mean_name))
     fig.update_xaxes(range=[0, 115], tickvals=[0, 20, 40, 60, 80, 100], title="Poäng (0–100)")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, 120 + 52 * len(ys), margin=dict(l=10, r=30, t=20, b=40))

@@ -293,7 +293,8 @@ def comparable_scores(
     content mapping in data/frameworks.csv (approximate; SKR: "not fully
     comparable"); with `map_generations` off, other generations are dropped.
     Columns: evaluation_id, code, name, year, framework, area (target),
-    area_name (target), score, mapped (bool), source_area.
+    area_name (target), score, mapped (bool), source_area; rows in the order
+    of `evaluation_ids` (the base first).
     """
     long = area_scores(db, evaluation_ids)
     if long.empty:
@@ -317,7 +318,11 @@ def comparable_scores(
                 "mapped": mapped,
             }
         )
-    return pd.DataFrame(parts)
+    # In the caller's order (the base municipality first), areas in order.
+    order = {int(eid): i for i, eid in enumerate(evaluation_ids)}
+    out = pd.DataFrame(parts)
+    out["_order"] = out.evaluation_id.map(order)
+    return out.sort_values(["_order", "area"], kind="stable").drop(columns="_order")
 
 
 def _canonical_names(db: Path, framework: str) -> dict[int, str]:

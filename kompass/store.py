@@ -38,8 +38,10 @@ TABLES: tuple[str, ...] = tuple(
     re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
 )
 REPORT_SUFFIXES = (".txt", ".md", ".pdf")
-BATCH_SECONDS = 0.5  # longest a batch ingest holds the write lock at a time
-LOCK_WAIT_SECONDS = 1.0
+BATCH_SECONDS = 0.3  # a batch ingest gives up the write lock after this long
+# How long an open waits for a lock held elsewhere: the app would rather wait two
+# seconds during a concurrent ingest than tell the user to come back later.
+LOCK_WAIT_SECONDS = 2.0
 LOCK_POLL_SECONDS = 0.05  # how often a waiting open retries
 # A batch pauses this long after giving up the lock: several polls, so a waiting
 # reader gets in before the batch takes the lock again even on a busy machine

@@ -8,7 +8,9 @@ read-only. Tests that write use `sample_db_copy`, `empty_db` or `fresh_db`.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +48,21 @@ def empty_db(tmp_path: Path) -> Path:
 def fresh_db(tmp_path: Path) -> Path:
     """Path to a database that does not exist yet (nor does its folder)."""
     return tmp_path / "not-yet" / "kompass.duckdb"
+
+
+# Browser tests (test_browser, test_concurrency, test_safety) share these; a module
+# gets one Chromium, each test a fresh page. Playwright is imported only when used.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from tests.browser_helpers import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    from tests.browser_helpers import fresh_page
+
+    with fresh_page(browser) as pg:
+        yield pg

@@ -187,3 +187,11 @@ def test_profile_printout_downloads(sample_db: Path, use_db: Any) -> None:
     labels = [b.label for b in at.get("download_button")]
     assert "Ladda ner sammanfattning (HTML)" in labels
     assert "Ladda ner spindeldiagram (PNG)" in labels
+
+
+def test_compare_puts_the_base_first_whatever_its_name(sample_db: Path, use_db: Any) -> None:
+    use_db(sample_db)
+    at = run_page("pages/jamfor.py", kommun="1981", med="1231,1465")
+    names = [t["name"] for t in figure(at, "cmp_radar")["data"]]
+    assert names[0] == "Sala 2023"
+    assert any("Skillnad: Sala 2023 minus övriga" in m.value for m in at.markdown)

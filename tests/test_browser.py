@@ -18,8 +18,6 @@ from tests.browser_helpers import (
     ROOT,
     SHOTS,
     chart_data,
-    chromium,
-    fresh_page,
     main_text,
     needs_chromium,
     open_page,
@@ -29,18 +27,6 @@ from tests.browser_helpers import (
 )
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    with fresh_page(browser) as pg:
-        yield pg
 
 
 @pytest.fixture(scope="module")

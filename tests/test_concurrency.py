@@ -21,17 +21,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kompass.store import TABLES, StoreLockedError, connect, ingest_many
+from kompass.store import StoreLockedError, connect, ingest_many
 from tests.browser_helpers import (
     REPORTS,
-    chromium,
-    fresh_page,
     main_text,
     needs_chromium,
     new_page,
@@ -40,6 +37,7 @@ from tests.browser_helpers import (
     screenshot,
     wait_until_settled,
 )
+from tests.db_helpers import dump
 
 KOMPASS = Path(sys.executable).with_name("kompass")
 SVENLJUNGA = REPORTS / "svenljunga-2022.txt"
@@ -52,27 +50,7 @@ SOURCE = "Källa: Kommunkompassen, SKR; rapport "
 UPLOAD_INPUT = "[data-testid=stFileUploaderDropzoneInput]"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    with fresh_page(browser) as pg:
-        yield pg
-
-
 # --- helpers -----------------------------------------------------------------------
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (and the list of tables), in a stable order."""
-    with connect(db, read_only=True) as con:
-        tables = con.execute("SELECT table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
-        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
-    return {"(tables)": tables, **rows}
 
 
 def run_kompass(db: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,8 @@ import pytest
 
 from kompass.parse import Evaluation, ParseError, parse_bytes
 from kompass.parse.model import FINDING_KINDS
-from kompass.store import TABLES, connect, ingest
+from kompass.store import ingest
+from tests.db_helpers import dump
 
 LONG = os.environ.get("KOMPASS_LONG_TESTS") == "1"
 PER_KIND = 300 if LONG else 30
@@ -345,12 +346,6 @@ def test_summary_values_out_of_range_are_not_stored() -> None:
     assert evaluation.previous_evaluations == [] and evaluation.references == []
     assert any("summary table" in w for w in evaluation.warnings)
     assert number_errors(evaluation) == []
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order (as tests/test_store.py)."""
-    with connect(db, read_only=True) as con:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
 
 
 def test_failed_ingests_leave_the_store_unchanged(sample_db_copy: Path, tmp_path: Path) -> None:

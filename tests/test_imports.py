@@ -23,7 +23,8 @@ from kompass.imports import (
     parse_number,
     read_scores,
 )
-from kompass.store import TABLES, connect, ingest
+from kompass.store import connect, ingest
+from tests.db_helpers import dump, rows
 
 CASES = Path(__file__).resolve().parent / "cases" / "imports"
 SAMPLE_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
@@ -34,17 +35,6 @@ EIGHT = ",".join(["50"] * 8)  # a valid set of areas (sum 400)
 
 def case(name: str) -> bytes:
     return (CASES / name).read_bytes()
-
-
-def rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with connect(db, read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with connect(db, read_only=True) as con:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
 
 
 def evaluation(db: Path, code: str, year: int) -> dict[str, Any]:

@@ -195,3 +195,10 @@ def test_source_caption_names_files_or_counts_them() -> None:
         "Källa: Kommunkompassen, SKR; 40 rapporter (förtecknade på sidan Data). "
         "Grå: ingen utvärdering."
     )
+
+
+def test_comparison_keeps_the_base_first(sample_db: Path, evals: pd.DataFrame) -> None:
+    # Sala as the base against Burlöv, which comes first alphabetically.
+    ids = [_eval_id(evals, "1981", 2023), _eval_id(evals, "1231", 2020)]
+    scores = queries.comparable_scores(sample_db, ids, "2020", True)
+    assert list(dict.fromkeys(scores.name)) == ["Sala", "Burlöv"]

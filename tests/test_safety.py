@@ -21,12 +21,11 @@ import pytest
 
 from kompass import uploads
 from kompass.parse import parse_report
-from kompass.store import TABLES, connect, ingest_many
+from kompass.store import connect, ingest_many
 from tests.browser_helpers import (
     REPORTS,
     ROOT,
     SHOTS,
-    chromium,
     needs_chromium,
     new_page,
     open_page,
@@ -35,6 +34,7 @@ from tests.browser_helpers import (
     wait_for_charts,
     wait_until_settled,
 )
+from tests.db_helpers import dump
 
 UNSAFE_REPORT = ROOT / "tests" / "cases" / "unsafe" / "sala-2023-unsafe.txt"
 UNSAFE_AREA = 4  # Effektivitet: one of Svenljunga's three weakest, so Sala is a role model
@@ -104,12 +104,6 @@ def unsafe_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(unsafe_db: Path) -> Iterator[str]:
     with running_server(unsafe_db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 @dataclass
@@ -247,13 +241,6 @@ def test_no_outside_requests(visits: Visits, server: str, app_page: AppPage) -> 
 
 
 # --- SQL is parameterised --------------------------------------------------------------
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    with connect(db, read_only=True) as con:
-        tables = con.execute("SELECT table_name FROM duckdb_tables() ORDER BY ALL").fetchall()
-        rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
-    return {"(tables)": tables, **rows}
 
 
 @pytest.mark.browser

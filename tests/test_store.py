@@ -21,7 +21,6 @@ import pytest
 from kompass.parse import ParseError, parse_report
 from kompass.parse.model import FINDING_KINDS
 from kompass.store import (
-    TABLES,
     StoreLockedError,
     connect,
     ingest,
@@ -30,6 +29,7 @@ from kompass.store import (
     store_evaluation,
     table_counts,
 )
+from tests.db_helpers import dump, rows
 
 SAMPLE_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
 SALA = SAMPLE_REPORTS / "sala-2023.txt"
@@ -59,17 +59,6 @@ def sample_counts() -> dict[str, int]:
         len(getattr(area, kind)) for e in parsed for area in e.areas for kind in FINDING_KINDS
     )
     return {**SAMPLE_COUNTS, "finding": n_findings}
-
-
-def rows(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-    with connect(db, read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in a stable order."""
-    with connect(db, read_only=True) as con:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
 
 
 def edited_copy(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
