@@ -317,26 +317,6 @@ def dumbbell_figure(
     return _layout(fig, 120 + 52 * len(ys), margin=dict(l=10, r=30, t=20, b=40))
 
 
-def totals_figure(df: pd.DataFrame, colors: dict[str, str]) -> go.Figure:
-    """Total of 800 per evaluation over time; df has code, name, year, total."""
-    fig = go.Figure()
-    for code, group in df.sort_values("year").groupby("code", sort=False):
-        fig.add_trace(
-            go.Scatter(
-                x=group.year,
-                y=group.total,
-                mode="lines+markers+text",
-                name=group.name.iloc[0],
-                text=[num(v) for v in group.total],
-                textposition="top center",
-                line=dict(color=colors.get(str(code), MEAN_COLOR)),
-            )
-        )
-    fig.update_yaxes(range=[0, 800], title="Total (av 800)")
-    fig.update_xaxes(dtick=1, title="År")
-    return _layout(fig, 360)
-
-
 NOT_EVALUATED = "#DDDDDD"
 # Cividis in seven classes: sequential, colour-blind safe, readable in grey.
 TOTAL_CLASSES = [

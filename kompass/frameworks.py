@@ -17,8 +17,6 @@ from pathlib import Path
 
 from kompass.config import data_dir
 
-GENERATIONS = ("2010", "2020")
-
 
 @dataclass(frozen=True)
 class AreaName:
@@ -81,12 +79,3 @@ def match_heading(name: str) -> list[AreaName]:
     return [
         row for row in area_names() if row.role != "table_title" and normalise_name(row.name) == key
     ]
-
-
-def mapping_2010_to_2020() -> dict[int, int]:
-    """2010 area -> 2020 area by content (approximate; SKR: "not fully comparable")."""
-    return {
-        row.area: row.maps_to_2020_area
-        for row in area_names()
-        if row.framework == "2010" and row.role == "canonical" and row.maps_to_2020_area
-    }

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from kompass.frameworks import canonical_name
 from kompass.municipalities import Municipality, municipalities
 from kompass.parse.model import Area, Evaluation
+from kompass.strings import join_words
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -524,11 +525,11 @@ def _title(truth: Truth, layout: str, rng: random.Random) -> list[str]:
     month = MONTH_NAMES[truth.month - 1] if truth.month else ""
     if layout == "sala":
         return ["", f"Kommunkompassen - Utvärdering av {name} kommun {year}", "",
-                f"{_join_names(names)}, {org}", "", ""]  # fmt: skip
+                f"{join_words(list(names))}, {org}", "", ""]  # fmt: skip
     if layout == "burlov":
         date = f"{year}-{truth.month:02d}-{rng.randint(1, 28):02d} " if truth.month else ""
         return ["", f"Kommunkompassen Analys av {_genitive(name)} kommun", "",
-                f"{date}Utvärderare {_join_names(names)}, {org}", "",
+                f"{date}Utvärderare {join_words(list(names))}, {org}", "",
                 "Sveriges", "Kommuner", "och Regioner", ""]  # fmt: skip
     if layout == "hoganas":
         return ["", "KommunKompassen", "", f"ANALYS AV {name.upper()} KOMMUN {year}", "",
@@ -541,14 +542,10 @@ def _title(truth: Truth, layout: str, rng: random.Random) -> list[str]:
             f"Utvärderare: {_svenljunga_evaluators(names, org, rng)}", ""]  # fmt: skip
 
 
-def _join_names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
-
-
 def _hoganas_evaluators(names: Sequence[str], org: str, rng: random.Random) -> list[str]:
     """ "Utvärderare: A och B, SKL samt C" with C's municipality on the next line."""
     if len(names) < 3:
-        return [f"Utvärderare: {_join_names(names)}, {org}"]
+        return [f"Utvärderare: {join_words(list(names))}, {org}"]
     return [f"Utvärderare: {names[0]} och {names[1]}, {org} samt {names[2]}",
             rng.choice(EVALUATOR_ORGS)]  # fmt: skip
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kompass import store
 from kompass.config import db_path, reports_dir
-from kompass.strings import ORDINAL, month_year
+from kompass.strings import ORDINAL, join_words, month_year
 from kompass.ui import cache
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -75,23 +75,6 @@ def empty_state(what: str) -> None:
     )
 
 
-def join_names(names: list[str]) -> str:
-    """ "A", "A och B", "A, B och C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
-
-
-def evaluation_label(row: pd.Series) -> str:
-    """ "Sala 2023" (with a note for evaluations not from a report of their own)."""
-    note = (
-        ""
-        if row.origin == "report"
-        else " (uppgift ur senare rapport)"
-        if row.origin == "stated_in_report"
-        else " (importerad)"
-    )
-    return f"{row['name']} {row.year}{note}"
-
-
 def evaluation_sentence(row: pd.Series) -> str:
     """ "Utvärderad i september 2023, kommunens andra utvärdering." """
     text = f"Utvärderad {month_year(row.month if pd.notna(row.month) else None, int(row.year))}"
@@ -104,7 +87,7 @@ def evaluation_sentence(row: pd.Series) -> str:
 def evaluators_sentence(row: pd.Series) -> str:
     """ "Utvärderare: A och B. Källa: rapport x.txt." """
     people = list(row.evaluators) if row.evaluators is not None else []
-    text = f"Utvärderare: {join_names(people)}. " if people else ""
+    text = f"Utvärderare: {join_words(people)}. " if people else ""
     if row.origin == "report":
         return text + f"Källa: rapport {row.file_name}."
     if row.origin == "stated_in_report":
