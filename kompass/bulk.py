@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import hashlib
 import os
 import signal
@@ -62,17 +63,46 @@ def parse_file(path: Path) -> Parsed:
 
 
 def ingest_files(
-    files: list[Path], db: Path | None, progress: store.Progress | None = None
+    files: list[Path],
+    db: Path | None,
+    progress: store.Progress | None = None,
+    wait: float = store.WRITER_WAIT_SECONDS,
 ) -> tuple[list[store.IngestResult], list[Failure]]:
     """Parse and store `files`; returns results and (file, message) failures.
 
     Parsing is the slow part and needs no database: big batches parse in a
     process pool while this process stores what is ready, STORE_CHUNK files
-    per short transaction.
+    per short transaction. Files go in order of modification time, so when
+    two files hold the same evaluation the newer one wins, whatever the names.
+    A StoreError (database locked, full, damaged) stops the run; it carries
+    what was stored before it in `fields["results"]` and `fields["failures"]`.
     """
     results: list[store.IngestResult] = []
     failures: list[Failure] = []
-    batch = store.Batch(db)
+    ordered = sorted(files, key=_modified)
+    try:
+        _parse_and_store(ordered, store.Batch(db, wait), progress, results, failures)
+    except store.StoreError as exc:
+        exc.fields["results"] = _in_run_superseded(results, files)
+        exc.fields["failures"] = failures
+        raise
+    return _in_run_superseded(results, files), failures
+
+
+def _modified(path: Path) -> tuple[float, str]:
+    try:
+        return path.stat().st_mtime, path.name
+    except OSError:
+        return 0.0, path.name  # unreadable: it fails in the parse and says why
+
+
+def _parse_and_store(
+    files: list[Path],
+    batch: store.Batch,
+    progress: store.Progress | None,
+    results: list[store.IngestResult],
+    failures: list[Failure],
+) -> None:
     pool = (
         ProcessPoolExecutor(WORKERS, initializer=_die_with_parent)
         if len(files) >= POOL_FROM and WORKERS > 1
@@ -98,7 +128,25 @@ def ingest_files(
         batch.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return results, failures
+
+
+def _in_run_superseded(
+    results: list[store.IngestResult], files: list[Path]
+) -> list[store.IngestResult]:
+    """Results in the order the files were given; a file that a newer file of this run
+    replaced is reported as superseded by it (its values are not stored)."""
+    replaced_by = {
+        r.other_file: r.file_name for r in results if r.status == "replaced" and r.other_file
+    }
+    shown = [
+        dataclasses.replace(r, status="superseded", other_file=replaced_by[r.file_name])
+        if r.status in ("added", "replaced")
+        and replaced_by.get(r.file_name, r.file_name) != r.file_name
+        else r
+        for r in results
+    ]
+    order = {p.name: i for i, p in enumerate(files)}
+    return sorted(shown, key=lambda r: order.get(r.file_name, len(order)))
 
 
 def _die_with_parent() -> None:
@@ -129,11 +177,13 @@ def _store_chunk(
         part = parsed[start : start + STORE_CHUNK]
         try:
             with store.transaction(batch.connection()) as con:
-                results.extend(store_parsed(con, part))
+                stored = store_parsed(con, part)
         except store.StoreError:
             raise
         except duckdb.Error:
             _store_one_by_one(batch, part, results, failures)
+            continue
+        results.extend(stored)  # only now: the COMMIT went through
 
 
 def _store_one_by_one(
@@ -145,11 +195,13 @@ def _store_one_by_one(
     for item in parsed:
         try:
             with store.transaction(batch.connection()) as con:
-                results.append(_careful(con, item))
+                result = _careful(con, item)
         except store.StoreError:
             raise
         except duckdb.Error as exc:
             failures.append((str(item.path), f"could not store: {str(exc).splitlines()[0]}"))
+            continue
+        results.append(result)
 
 
 def _careful(con: store.Connection, item: Parsed) -> store.IngestResult:
@@ -175,7 +227,9 @@ def _split(con: store.Connection, parsed: list[Parsed]) -> tuple[list[int], list
     known = {
         r[0]
         for r in con.execute(
-            "SELECT sha256 FROM report WHERE sha256 IN (SELECT unnest(?))", [shas]
+            "SELECT sha256 FROM report WHERE sha256 IN (SELECT unnest(?)) "
+            "UNION SELECT sha256 FROM superseded WHERE sha256 IN (SELECT unnest(?))",
+            [shas, shas],
         ).fetchall()
     }
     keys = [(p.evaluation.municipality_code, p.evaluation.year) for p in parsed]

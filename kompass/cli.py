@@ -10,8 +10,13 @@ stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import logging
+import os
+import re
+import stat
 import sys
 import tempfile
 import time
@@ -19,9 +24,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from kompass import store
 from kompass.config import REPO_ROOT, data_dir, db_path, reports_dir
 from kompass.exports import FORMATS, export_all
 from kompass.imports import (
+    MAX_IMPORT_BYTES,
     ImportResult,
     ImportValidationError,
     import_reference,
@@ -29,9 +36,11 @@ from kompass.imports import (
 )
 from kompass.parse import Discrepancy, Evaluation, ParseError, parse_report
 from kompass.store import (
+    WRITER_WAIT_SECONDS,
     IngestResult,
     Progress,
     StoreError,
+    expand_paths,
     ingest_many,
     internal_error_message,
     table_counts,
@@ -39,6 +48,55 @@ from kompass.store import (
 from kompass.synth import write_corpus
 
 BAR_WIDTH = 20
+# Control characters (C0 but tab and newline, DEL, C1), bidi overrides and lone
+# surrogates (undecodable file name bytes): shown as escapes, never sent raw.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text with every character a terminal would act on written as an escape (\\x1b)."""
+    return _UNSAFE.sub(
+        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text
+    )
+
+
+class TerminalText(io.TextIOBase):
+    """A text stream that passes everything through `terminal_safe`.
+
+    File names and report text reach the terminal in messages; a name holding
+    an escape sequence must not move the cursor or retitle the window.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.raw_stream = stream
+
+    def write(self, text: str) -> int:
+        self.raw_stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw_stream.flush()
+
+    def isatty(self) -> bool:
+        return self.raw_stream.isatty()
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit`; OSError (with a reason) for anything else.
+
+    A FIFO, a device (/dev/zero) or a folder is refused before it is opened:
+    reading one would hang or fill the memory.
+    """
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(0, "not a regular file")
+    if info.st_size > limit:
+        raise OSError(0, f"file is over {limit // 1_000_000} MB")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(0, f"file is over {limit // 1_000_000} MB")
+    return data
 
 
 def _parse_file(path: Path) -> Evaluation:
@@ -77,13 +135,16 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def _progress_bar(stream: TextIO) -> Progress:
     """A callback drawing `[#####-----] 3/5 sala-2023.txt` on one terminal line."""
 
+    # The bar's own escape sequence goes to the terminal as it is; the name does not.
+    raw = getattr(stream, "raw_stream", stream)
+
     def draw(done: int, total: int, path: Path) -> None:
         filled = BAR_WIDTH * done // max(total, 1)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        stream.write(f"\r\033[K[{bar}] {done}/{total} {path.name}")
+        raw.write(f"\r\033[K[{bar}] {done}/{total} {terminal_safe(path.name)}")
         if done == total:
-            stream.write("\n")
-        stream.flush()
+            raw.write("\n")
+        raw.flush()
 
     return draw
 
@@ -107,6 +168,17 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def _status(result: IngestResult) -> str:
+    """The status column: which file this one replaced, or which newer file replaced it."""
+    if result.status == "replaced" and result.other_file == result.file_name:
+        return "replaced (earlier version)"
+    if result.status == "replaced" and result.other_file:
+        return f"replaced {result.other_file}"
+    if result.status == "superseded":
+        return f"superseded by {result.other_file} (not stored)"
+    return result.status
+
+
 def _summary_rows(results: Sequence[IngestResult]) -> list[list[str]]:
     return [
         [
@@ -116,7 +188,7 @@ def _summary_rows(results: Sequence[IngestResult]) -> list[list[str]]:
             _number(r.total),
             str(r.n_discrepancies),
             str(r.n_warnings),
-            r.status,
+            _status(r),
         ]
         for r in results
     ]
@@ -125,11 +197,13 @@ def _summary_rows(results: Sequence[IngestResult]) -> list[list[str]]:
 def _one_line_summary(
     results: Sequence[IngestResult], failures: Sequence[tuple[str, str]], db: Path
 ) -> str:
-    counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged")}
+    statuses = ("added", "replaced", "unchanged", "superseded")
+    counts = {s: sum(r.status == s for r in results) for s in statuses}
     n_files = len(results) + len(failures)
+    superseded = f"{counts['superseded']} superseded, " if counts["superseded"] else ""
     return (
         f"{n_files} file{'s' if n_files != 1 else ''}: {counts['added']} added, "
-        f"{counts['replaced']} replaced, {counts['unchanged']} unchanged, "
+        f"{counts['replaced']} replaced, {counts['unchanged']} unchanged, {superseded}"
         f"{len(failures)} failed ({db})"
     )
 
@@ -140,24 +214,40 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     show_bar = not args.quiet and sys.stderr.isatty()
     progress = _progress_bar(sys.stderr) if show_bar else None
     try:
-        results, failures = ingest_many(paths, db, progress)
+        results, failures = ingest_many(paths, db, progress, wait=args.wait)
     except StoreError as exc:
         if show_bar:
             sys.stderr.write("\n")
-        print(f"kompass ingest: {exc}", file=sys.stderr)
+        # Say what is stored before the stop: files up to it were committed and stay.
+        done = exc.fields.get("results", [])
+        failed = exc.fields.get("failures", [])
+        if done or failed:
+            _print_ingest(done, failed, db, args)
+        total = len(expand_paths(paths))
+        print(
+            f"kompass ingest: stopped: {exc} ({len(done) + len(failed)} of {total} files "
+            "done before the stop; run the same command again for the rest)",
+            file=sys.stderr,
+        )
         return 1
     if not results and not failures:
         failures = [(str(p), "no .txt, .md or .pdf reports found") for p in paths]
-    if args.quiet:
-        print(_one_line_summary(results, failures, db))
-    else:
-        if results:
-            headers = ["file", "municipality", "year", "total", "discrepancies", "warnings"]
-            print(format_table([*headers, "status"], _summary_rows(results)))
-        print(_one_line_summary(results, failures, db))
+    _print_ingest(results, failures, db, args)
+    return 1 if failures else 0
+
+
+def _print_ingest(
+    results: Sequence[IngestResult],
+    failures: Sequence[tuple[str, str]],
+    db: Path,
+    args: argparse.Namespace,
+) -> None:
+    if results and not args.quiet:
+        headers = ["file", "municipality", "year", "total", "discrepancies", "warnings"]
+        print(format_table([*headers, "status"], _summary_rows(results)))
+    print(_one_line_summary(results, failures, db))
     for file, message in failures:
         print(f"{file}: {message}", file=sys.stderr)
-    return 1 if failures else 0
 
 
 # --- check -----------------------------------------------------------------------
@@ -237,7 +327,7 @@ def _import(args: argparse.Namespace, importer: Callable[..., ImportResult]) -> 
     path = Path(args.file)
     db = Path(args.db) if args.db else db_path()
     try:
-        data = path.read_bytes()
+        data = read_input(path, MAX_IMPORT_BYTES)
         result = importer(data, path.name, db)
     except OSError as exc:
         print(f"{command}: {path}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
@@ -306,6 +396,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --- demo ------------------------------------------------------------------------
 
 DEMO_REPORTS = 2000  # default size: about as many evaluations as SKR has made, and then some
+SYNTHETIC = "synthetic"  # meta content of a database made by `kompass demo`
 
 
 def demo_db_path() -> Path:
@@ -339,8 +430,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"kompass demo: {exc}", file=sys.stderr)
         return 2
     n_years = years[1] - years[0] + 1
-    count = args.antal or min(DEMO_REPORTS, args.kommuner * n_years)
+    count = args.antal if args.antal is not None else min(DEMO_REPORTS, args.kommuner * n_years)
+    if count < 1 or args.kommuner < 1:
+        print("kompass demo: --antal and --kommuner must be at least 1", file=sys.stderr)
+        return 2
     db = Path(args.db) if args.db else demo_db_path()
+    try:
+        real = real_data_in(db) if db.resolve() != demo_db_path().resolve() else 0
+    except StoreError as exc:
+        print(f"kompass demo: {exc}", file=sys.stderr)
+        return 1
+    if real:
+        print(
+            f"kompass demo: {db} holds {real} evaluation(s) that are not synthetic; "
+            "the demo fills only a new database or one it made. Choose another --db.",
+            file=sys.stderr,
+        )
+        return 2
     with tempfile.TemporaryDirectory(prefix="kompass-demo-") as tmp:
         started = time.perf_counter()
         try:
@@ -356,7 +462,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if db.resolve() == demo_db_path().resolve():
             for stale in (db, db.with_name(db.name + ".wal")):
                 stale.unlink(missing_ok=True)  # the demo database is rebuilt from scratch
+        store.set_meta(db, "content", SYNTHETIC)
         return _ingest_demo(Path(tmp), db, args.quiet)
+
+
+def real_data_in(db: Path) -> int:
+    """How many evaluations in `db` are not synthetic (0 for a new or a demo database)."""
+    if not db.exists() or store.get_meta(db, "content") == SYNTHETIC:
+        return 0
+    return store.table_counts(db)["evaluation"]
 
 
 def _ingest_demo(folder: Path, db: Path, quiet: bool) -> int:
@@ -398,6 +512,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
     p.add_argument("--quiet", action="store_true", help="print a one-line summary only")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=WRITER_WAIT_SECONDS,
+        metavar="S",
+        help=f"seconds to wait for a database in use (default {WRITER_WAIT_SECONDS:g})",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("check", help="parse reports without storing; explain what was found")
@@ -489,7 +610,22 @@ def main(argv: list[str] | None = None) -> int:
     # pypdf logs warnings about broken PDFs; the ParseError already says it in one line.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(stdout), TerminalText(stderr)  # type: ignore[assignment]
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        # `kompass parse … | head -1`: the reader has gone; stop quietly, as cat does.
+        _silence(stdout)
+        return 141
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a closed pipe at /dev/null so the interpreter's last flush does not fail."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 if __name__ == "__main__":

@@ -45,6 +45,19 @@ CREATE TABLE IF NOT EXISTS report (
     warnings        VARCHAR[] NOT NULL DEFAULT []
 );
 
+-- A file whose evaluation a different file for the same municipality and year
+-- replaced. Its hash stays known, so ingesting the old version again (the
+-- bundled sample after a corrected upload, say) changes nothing.
+CREATE TABLE IF NOT EXISTS superseded (
+    sha256             VARCHAR PRIMARY KEY,
+    file_name          VARCHAR NOT NULL,
+    municipality_code  VARCHAR NOT NULL,
+    year               INTEGER NOT NULL,
+    replaced_by        VARCHAR NOT NULL,    -- file name of the file that replaced it
+    replaced_by_sha256 VARCHAR NOT NULL,
+    superseded_at      TIMESTAMP NOT NULL   -- UTC
+);
+
 CREATE SEQUENCE IF NOT EXISTS evaluation_seq;
 -- One evaluation of one municipality in one year. At most one row per
 -- (municipality_code, year): a report outranks an import, which outranks a
@@ -132,4 +145,11 @@ CREATE TABLE IF NOT EXISTS discrepancy (
     chosen         DOUBLE NOT NULL,
     line           INTEGER,
     note           VARCHAR
+);
+
+-- Facts about the database itself: schema_version; content = 'synthetic' for a
+-- database that `kompass demo` made (only such a database may be refilled by it).
+CREATE TABLE IF NOT EXISTS meta (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
 );

@@ -12,9 +12,11 @@ open with `connect()`, work, and let the context manager close it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
+import os
 import re
 import threading
 import time
@@ -27,6 +29,13 @@ from pathlib import Path
 import duckdb
 
 from kompass.config import data_dir, db_path
+from kompass.errors import (
+    StoreCorruptError,
+    StoreError,
+    StoreFullError,
+    StoreLockedError,
+    StoreReadOnlyError,
+)
 from kompass.frameworks import area_names
 from kompass.municipalities import municipalities
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError, ScoreSeries, parse_bytes
@@ -38,11 +47,18 @@ TABLES: tuple[str, ...] = tuple(
     re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
 )
 REPORT_SUFFIXES = (".txt", ".md", ".pdf")
+# 2: the superseded and meta tables (issue 8). A store without them gets them on open.
+SCHEMA_VERSION = 2
 BATCH_SECONDS = 0.3  # a batch ingest gives up the write lock after this long
 # How long an open waits for a lock held elsewhere: the app would rather wait two
 # seconds during a concurrent ingest than tell the user to come back later.
 LOCK_WAIT_SECONDS = 2.0
 LOCK_POLL_SECONDS = 0.05  # how often a waiting open retries
+MAX_BACKOFF_SECONDS = 0.4  # a waiting writer's longest pause between tries
+# A writer's marker older than this is stale (its writer refreshes it on every open).
+INTENT_FRESH_SECONDS = 30.0
+# A batch or CLI write waits this long for readers to let it in before giving up.
+WRITER_WAIT_SECONDS = 120.0
 # A batch pauses this long after giving up the lock: several polls, so a waiting
 # reader gets in before the batch takes the lock again even on a busy machine
 # (parsing goes on in worker processes meanwhile, so little time is lost).
@@ -52,14 +68,6 @@ FIRST_2020_YEAR = 2020
 
 Connection = duckdb.DuckDBPyConnection
 Progress = Callable[[int, int, Path], None]
-
-
-class StoreError(Exception):
-    """The database cannot be opened or written (the message is for users)."""
-
-
-class StoreLockedError(StoreError):
-    """Another process (or connection) holds a conflicting lock on the database."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,9 @@ class IngestResult:
     n_discrepancies: int
     n_warnings: int
     evaluation_id: int | None
+    # "replaced": the file whose evaluation this one replaced; "superseded": the newer
+    # file that replaced this one (so this file's values are not stored).
+    other_file: str | None = None
 
 
 # --- connections -----------------------------------------------------------------
@@ -89,17 +100,21 @@ def connect(
     A read-write connection always sees an initialised store (schema and
     reference tables). A read-only open of a missing file initialises it
     first. A lock held elsewhere is retried for `wait` seconds, then raises
-    `StoreLockedError`. Read-write connections in one process take turns:
-    DuckDB shares one database per file within a process, so two write
-    transactions at once (two app sessions saving uploads) would conflict.
+    `StoreLockedError`; other failures raise the StoreError subclass that
+    names the cause (corrupt file, read-only, disk full). Read-write
+    connections in one process take turns: DuckDB shares one database per
+    file within a process, so two write transactions at once would conflict.
+    A writer announces itself (`WriterIntent`) so that readers let it in.
     """
     path = Path(path) if path is not None else db_path()
     if read_only and not path.exists():
         init_store(path)
     if not read_only and not _WRITER.acquire(timeout=wait):
-        raise StoreLockedError(f"the database {path} is being written; try again in a moment")
+        raise StoreLockedError(
+            f"the database {path} is being written; try again in a moment", path=str(path)
+        )
     try:
-        con = _open(path, read_only, wait)
+        con = _open_as_writer(path, wait) if not read_only else _open(path, True, wait)
         try:
             if not read_only:
                 _initialise(con)
@@ -113,26 +128,45 @@ def connect(
 
 _WRITER = threading.RLock()  # held by this process's one read-write connection
 
+# Every connection: never fetch or load an extension. Pointed at a file of another
+# format (SQLite, Parquet), DuckDB would otherwise try to download a scanner.
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def _open_as_writer(path: Path, wait: float) -> Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise classify(exc, path) from exc
+    with WriterIntent(path):
+        return _open(path, False, wait)
+
 
 def _open(path: Path, read_only: bool, wait: float) -> Connection:
-    if not read_only:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
+    """duckdb.connect, retried with backoff while another process holds the lock."""
     deadline = time.monotonic() + wait
+    pause = LOCK_POLL_SECONDS
     while True:
+        if read_only:
+            WriterIntent.let_writer_in(path, deadline)
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                raise StoreError(f"cannot open the database {path}: {reason}") from exc
+                raise classify(exc, path) from exc
             if time.monotonic() >= deadline:
                 raise StoreLockedError(
-                    f"the database {path} is in use by another process; try again in a moment"
+                    f"the database {path} is in use by another process; try again in a moment",
+                    path=str(path),
                 ) from exc
-            time.sleep(LOCK_POLL_SECONDS)
+        # Readers poll quickly (their reads are short); a waiting writer backs off up to
+        # MAX_BACKOFF_SECONDS, so many waiting processes do not hammer the lock.
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        if not read_only:
+            pause = min(pause * 2, MAX_BACKOFF_SECONDS)
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -140,6 +174,102 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
     # Another process holds the file lock, or this process holds a connection
     # opened with the other read_only setting.
     return "Could not set lock" in message or "different configuration" in message
+
+
+_CAUSES: tuple[tuple[type[StoreError], tuple[str, ...], str], ...] = (
+    (StoreFullError, ("No space left", "Disk quota"), "the disk is full"),
+    (
+        StoreReadOnlyError,
+        ("Read-only file system", "Permission denied", "read-only", "Operation not permitted"),
+        "it cannot be written (read-only file or folder)",
+    ),
+    (
+        StoreCorruptError,
+        (
+            "not a valid DuckDB database",
+            "Corrupt",
+            "corrupt",
+            "checksum",
+            "Could not read enough bytes",
+            "Extension",
+        ),
+        "it is not a DuckDB database or it is damaged",
+    ),
+)
+
+
+def classify(exc: BaseException, path: Path | None) -> StoreError:
+    """The StoreError subclass for an open or write failure, named by its cause."""
+    if isinstance(exc, StoreError):
+        return exc
+    text = str(exc) if not isinstance(exc, OSError) else f"{exc.strerror} {exc}"
+    where = f"the database {path}" if path is not None else "the database"
+    fields = {"path": str(path)} if path is not None else {}
+    for cls, needles, cause in _CAUSES:
+        if any(n in text for n in needles):
+            return cls(f"cannot use {where}: {cause}", **fields)
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return StoreError(f"cannot use {where}: {reason}", reason=reason, **fields)
+
+
+class WriterIntent:
+    """A marker file (`<db>.writer`) that says a writer waits for or holds the lock.
+
+    DuckDB's file lock has no queue: while the app's sessions keep overlapping
+    read-only connections open, a writer in another process never finds the
+    file free. Readers therefore wait (within their own budget) while the
+    marker is fresh and its process alive, so the writer gets a gap.
+    """
+
+    def __init__(self, db: Path) -> None:
+        self.marker = marker_path(db)
+        self.created = False
+
+    def __enter__(self) -> WriterIntent:
+        try:
+            self.marker.write_text(str(os.getpid()), encoding="ascii")
+            self.created = True
+        except OSError:
+            # A folder we cannot write, or a full disk: the open fails anyway and says
+            # why; an empty marker must not stay behind.
+            with contextlib.suppress(OSError):
+                self.marker.unlink()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.created:
+            with contextlib.suppress(OSError):
+                self.marker.unlink()
+
+    @staticmethod
+    def waiting(db: Path) -> bool:
+        """A live writer (another process) is announced and its marker is fresh."""
+        marker = marker_path(db)
+        try:
+            pid = int(marker.read_text(encoding="ascii") or 0)
+            age = time.time() - marker.stat().st_mtime
+        except (OSError, ValueError):
+            return False
+        if pid == os.getpid() or age > INTENT_FRESH_SECONDS:
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False  # left behind by a writer killed with -9
+        except PermissionError:
+            return True
+        return True
+
+    @classmethod
+    def let_writer_in(cls, db: Path, deadline: float) -> None:
+        """Wait while a writer is announced, leaving the reader a quarter of its budget."""
+        stop = deadline - max(0.0, deadline - time.monotonic()) / 4
+        while time.monotonic() < stop and cls.waiting(db):
+            time.sleep(LOCK_POLL_SECONDS)
+
+
+def marker_path(db: Path) -> Path:
+    return db.with_name(db.name + ".writer")
 
 
 def init_store(path: Path | None = None) -> Path:
@@ -153,12 +283,20 @@ def init_store(path: Path | None = None) -> Path:
 def _initialise(con: Connection) -> None:
     existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     needs_schema = not set(TABLES) <= existing
-    counts = {} if needs_schema else _counts(con, ("municipality", "neighbour", "framework_area"))
+    counts = (
+        {}
+        if needs_schema
+        else _counts(con, ("municipality", "neighbour", "framework_area", "meta"))
+    )
     if not needs_schema and all(counts.values()):
         return  # nothing to write: keeps a plain open free of writes
     with transaction(con):
         if needs_schema:
             con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+        con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+            [str(SCHEMA_VERSION)],
+        )
         if not counts.get("municipality"):
             _load_municipalities(con)
         if not counts.get("neighbour"):
@@ -169,14 +307,37 @@ def _initialise(con: Connection) -> None:
 
 @contextmanager
 def transaction(con: Connection) -> Iterator[Connection]:
-    """BEGIN … COMMIT; ROLLBACK on any exception (which then propagates)."""
+    """BEGIN … COMMIT; ROLLBACK on any exception (which then propagates).
+
+    A COMMIT that fails for the database's sake (disk full, read-only file)
+    raises the StoreError that names the cause; nothing of the transaction is kept.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        error = classify(exc, _database_path(con))
+        if type(error) is StoreError:
+            raise
+        raise error from exc
+
+
+def _database_path(con: Connection) -> Path | None:
+    try:
+        row = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    return Path(row[0]) if row and row[0] else None
 
 
 def _insert_rows(
@@ -310,7 +471,12 @@ def _store(
             [known[0]],
         ).fetchone()
         return _result(evaluation, file_name, "unchanged", row[0] if row else None)
-    replaced = _remove_evaluation(con, evaluation.municipality_code, evaluation.year)
+    newer = con.execute("SELECT replaced_by FROM superseded WHERE sha256 = ?", [sha256]).fetchone()
+    if newer is not None:
+        return _result(evaluation, file_name, "superseded", None, other_file=str(newer[0]))
+    replaced, old_file = _remove_evaluation(
+        con, evaluation.municipality_code, evaluation.year, (sha256, file_name)
+    )
     report_id = _insert_report(con, evaluation, sha256, file_name, fmt)
     evaluation_id = _insert_evaluation(con, evaluation, report_id)
     for series in evaluation.previous_evaluations:
@@ -318,11 +484,15 @@ def _store(
     for series in evaluation.references:
         _store_reference(con, evaluation, series, report_id, file_name)
     status = "replaced" if replaced in ("report", "import") else "added"
-    return _result(evaluation, file_name, status, evaluation_id)
+    return _result(evaluation, file_name, status, evaluation_id, other_file=old_file)
 
 
 def _result(
-    evaluation: Evaluation, file_name: str, status: str, evaluation_id: int | None
+    evaluation: Evaluation,
+    file_name: str,
+    status: str,
+    evaluation_id: int | None,
+    other_file: str | None = None,
 ) -> IngestResult:
     return IngestResult(
         file_name=file_name,
@@ -334,6 +504,7 @@ def _result(
         n_discrepancies=len(evaluation.discrepancies),
         n_warnings=len(evaluation.warnings),
         evaluation_id=evaluation_id,
+        other_file=other_file,
     )
 
 
@@ -506,20 +677,27 @@ def _store_reference(
     )
 
 
-def _remove_evaluation(con: Connection, municipality_code: str, year: int) -> str | None:
-    """Delete the stored evaluation of this municipality and year; return its origin.
+def _remove_evaluation(
+    con: Connection,
+    municipality_code: str,
+    year: int,
+    replacement: tuple[str, str] | None = None,
+) -> tuple[str | None, str | None]:
+    """Delete the stored evaluation of this municipality and year: (its origin, its file).
 
     When it came from a report, that report file is superseded: its stated
-    evaluations and reference series go too, and so does its report row.
+    evaluations and reference series go too, and so does its report row; its
+    hash is kept in `superseded` with the `replacement` (sha256, file name).
     """
     row = con.execute(
-        "SELECT evaluation_id, origin, report_id FROM evaluation "
-        "WHERE municipality_code = ? AND year = ?",
+        "SELECT e.evaluation_id, e.origin, e.report_id, r.sha256, r.file_name "
+        "FROM evaluation e JOIN report r USING (report_id) "
+        "WHERE e.municipality_code = ? AND e.year = ?",
         [municipality_code, year],
     ).fetchone()
     if row is None:
-        return None
-    evaluation_id, origin, report_id = row
+        return None, None
+    evaluation_id, origin, report_id, old_sha, old_file = row
     _delete_evaluation_rows(con, evaluation_id)
     if origin == "report":
         stated = con.execute(
@@ -534,8 +712,20 @@ def _remove_evaluation(con: Connection, municipality_code: str, year: int) -> st
             [report_id],
         )
         con.execute("DELETE FROM reference_series WHERE report_id = ?", [report_id])
+        if replacement is not None:
+            _mark_superseded(con, (old_sha, old_file, municipality_code, year), replacement)
     _delete_report_if_unused(con, report_id)
-    return str(origin)
+    return str(origin), str(old_file) if origin in ("report", "import") else None
+
+
+def _mark_superseded(
+    con: Connection, old: tuple[str, str, str, int], replacement: tuple[str, str]
+) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO superseded (sha256, file_name, municipality_code, year, "
+        "replaced_by, replaced_by_sha256, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [*old, replacement[1], replacement[0], datetime.now(UTC).replace(tzinfo=None)],
+    )
 
 
 _DELETE_EVALUATION = (
@@ -585,7 +775,10 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def ingest_many(
-    paths: Iterable[Path], db: Path | None = None, progress: Progress | None = None
+    paths: Iterable[Path],
+    db: Path | None = None,
+    progress: Progress | None = None,
+    wait: float = WRITER_WAIT_SECONDS,
 ) -> tuple[list[IngestResult], list[tuple[str, str]]]:
     """Ingest files and folders; every file is stored completely or not at all.
 
@@ -594,18 +787,20 @@ def ingest_many(
     Files are parsed and stored in chunks (kompass.bulk: one transaction per
     chunk, retried file by file if it fails); the write connection is given
     up at least every BATCH_SECONDS, so the app's short read-only connections
-    get in between during a long batch.
+    get in between during a long batch. Each open waits up to `wait` seconds
+    for other processes' readers to let it in.
     """
     from kompass import bulk
 
-    return bulk.ingest_files(expand_paths(paths), db, progress)
+    return bulk.ingest_files(expand_paths(paths), db, progress, wait)
 
 
 class Batch:
     """A write connection that is given up every BATCH_SECONDS so readers get a turn."""
 
-    def __init__(self, db: Path | None) -> None:
+    def __init__(self, db: Path | None, wait: float = WRITER_WAIT_SECONDS) -> None:
         self.db = db
+        self.wait = wait
         self._context: AbstractContextManager[Connection] | None = None
         self._con: Connection | None = None
         self._opened = 0.0
@@ -615,7 +810,7 @@ class Batch:
             self.close()
             time.sleep(READER_TURN_SECONDS)
         if self._con is None:
-            self._context = connect(self.db)
+            self._context = connect(self.db, wait=self.wait)
             self._con = self._context.__enter__()
             self._opened = time.monotonic()
         return self._con
@@ -638,6 +833,17 @@ def failure_message(exc: ParseError) -> str:
 
 
 # --- inspection ------------------------------------------------------------------
+
+
+def set_meta(db: Path, key: str, value: str) -> None:
+    with connect(db) as con, transaction(con):
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+def get_meta(db: Path, key: str) -> str | None:
+    with connect(db, read_only=True) as con:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return str(row[0]) if row else None
 
 
 def _counts(con: Connection, tables: Iterable[str]) -> dict[str, int]:

@@ -71,15 +71,17 @@ def test_ingest_into_a_locked_database(empty_db: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
-        result = run("ingest", str(SALA), db=empty_db)
+        result = run("ingest", "--wait", "1", str(SALA), db=empty_db)
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"kompass ingest: the database {empty_db} is in use by another process; "
-        "try again in a moment"
+        f"kompass ingest: stopped: the database {empty_db} is in use by another process; "
+        "try again in a moment (0 of 1 files done before the stop; run the same command "
+        "again for the rest)"
     ]
+    assert result.stdout == ""
 
 
 def _non_report(tmp_path: Path) -> Path:

@@ -44,6 +44,8 @@ SAMPLE_COUNTS = {
     "reference_series": 1,  # "Medel 2020-" in sala-2023
     "reference_score": 8,
     "discrepancy": 5,  # sala 1, hoganas 2, svenljunga 2, 5, 6
+    "superseded": 0,
+    "meta": 1,  # schema_version
 }
 
 
@@ -241,8 +243,9 @@ def test_changed_report_replaces_the_evaluation(
         ("Poäng\t\n60\t\nStyrkor", "Poäng\t\n61\t\nStyrkor"),
     )
     result = ingest(changed, db)
-    assert result.status == "replaced"
-    assert table_counts(db) == sample_counts
+    assert (result.status, result.other_file) == ("replaced", "sala-2023.txt")
+    # The old file's hash is kept as superseded (issue 8, item 6).
+    assert table_counts(db) == {**sample_counts, "superseded": 1}
     [(evaluation_id, report_id, total)] = rows(
         db,
         "SELECT evaluation_id, report_id, total FROM evaluation "
