@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+# Only this machine can reach the app unless told otherwise (make run ADDRESS=0.0.0.0):
+# uploads and imports write to the database.
+ADDRESS ?= 127.0.0.1
 
 .DEFAULT_GOAL := help
 
@@ -23,7 +26,7 @@ chromium: ## Install Debian's chromium for the browser tests (needs root/apt)
 
 run: setup ## Build the store from data/reports if needed and start the app
 	$(BIN)/kompass ingest --quiet
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 lint: setup ## ruff and mypy
 	$(BIN)/ruff check kompass pages tests app.py
