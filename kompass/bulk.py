@@ -59,7 +59,8 @@ Failure = tuple[str, str]
 def parse_file(path: Path) -> Parsed:
     """Read and parse one file (ParseError for anything that is not a report)."""
     data, evaluation, fmt = store.read_report(path)
-    return Parsed(evaluation, hashlib.sha256(data).hexdigest(), path.name, fmt, path)
+    name = store.clean_file_name(path.name)
+    return Parsed(evaluation, hashlib.sha256(data).hexdigest(), name, fmt, path)
 
 
 def ingest_files(
@@ -145,7 +146,7 @@ def _in_run_superseded(
         else r
         for r in results
     ]
-    order = {p.name: i for i, p in enumerate(files)}
+    order = {store.clean_file_name(p.name): i for i, p in enumerate(files)}
     return sorted(shown, key=lambda r: order.get(r.file_name, len(order)))
 
 

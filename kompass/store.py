@@ -458,7 +458,19 @@ def store_evaluation(
     """Store an already parsed report; `data` are the file's bytes (for its sha256)."""
     sha256 = hashlib.sha256(data).hexdigest()
     with connect(db) as con, transaction(con):
-        return _store(con, evaluation, sha256, file_name, fmt)
+        return _store(con, evaluation, sha256, clean_file_name(file_name), fmt)
+
+
+# C0/C1 controls and DEL, bidi overrides, and lone surrogates (file name bytes that are
+# not UTF-8): a stored name is shown on pages and written to Excel, where they break.
+_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_file_name(name: str) -> str:
+    """The file name as stored: no control characters; undecodable bytes as U+FFFD."""
+    cleaned = _NAME_UNSAFE.sub("", _SURROGATE.sub("\ufffd", name)).strip()
+    return cleaned or "namnlös-fil"
 
 
 def _store(

@@ -298,7 +298,24 @@ def test_file_names_with_escape_sequences_are_shown_escaped(tmp_path: Path, fres
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout + result.stderr
     assert "\x07" not in result.stdout + result.stderr
-    assert "sala\\x1b]0;owned\\x07\\x1b[2J.txt" in result.stdout
+    assert "sala]0;owned[2J.txt" in result.stdout  # stored without its control characters
+    assert rows(fresh_db, "SELECT file_name FROM report") == [("sala]0;owned[2J.txt",)]
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path, fresh_db: Path) -> None:
+    """Item 14: a file name that is not UTF-8 made a valid report fail."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"sala-\xff.txt")
+    shutil.copyfile(SALA, folder / name)
+    result = kompass("ingest", str(folder), db=fresh_db)
+    assert result.returncode == 0, result.stderr
+    assert rows(fresh_db, "SELECT file_name FROM report") == [("sala-\ufffd.txt",)]
+    check = subprocess.run(
+        [str(KOMPASS), "check", str(folder / name)], capture_output=True, text=True, timeout=60
+    )
+    assert check.returncode == 0, check.stderr
+    assert "Traceback" not in check.stderr
 
 
 def test_duckdb_error_module_is_not_leaked(tmp_path: Path) -> None:
