@@ -9,14 +9,26 @@ Swedish column names without å/ä/ö (so every tool can address them);
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import io
+import os
+import pickle
+import re
+import signal
+import subprocess
+import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 
+from kompass.errors import BudgetExceeded, KompassError
 from kompass.store import Connection, connect
 from kompass.strings import DISCREPANCY
 
@@ -25,6 +37,12 @@ WORKBOOK_NAME = "kommunkompassen.xlsx"
 README_NAME = "README.txt"
 # Spreadsheets run text starting with these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters other than tab and line breaks: XML (so .xlsx) cannot hold C0 ones
+# (openpyxl raises IllegalCharacterError) and none belongs in a table a person reads.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+REPLACEMENT = "\ufffd"  # shows that something unreadable was there
+WORKER_TIMEOUT = 120.0  # seconds; the national demo store exports in well under this
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 ORIGIN_CODES = {
     "report": "rapport",
@@ -305,8 +323,19 @@ def _read(con: Connection, name: str) -> pd.DataFrame:
         elif pd.api.types.is_float_dtype(df[column]):
             df[column] = df[column].round(6)  # 42.2 + 51.8 + … = 458.90000000000003
         else:
-            df[column] = df[column].astype(object)
+            df[column] = df[column].map(clean_text).astype(object)
     return df
+
+
+def clean_text(value: Any) -> Any:
+    """Text with control characters replaced by U+FFFD; anything else unchanged.
+
+    Imports refuse control characters, but a store may hold one from older
+    versions or another tool; one such cell must not break the export for everyone.
+    """
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        return CONTROL_CHARACTERS.sub(REPLACEMENT, value)
+    return value
 
 
 # --- formats ---------------------------------------------------------------------
@@ -339,37 +368,46 @@ def to_parquet_bytes(df: pd.DataFrame) -> bytes:
 def to_xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     """One workbook: a README sheet, then one sheet per table (header row frozen).
 
-    Every text cell is written as text, never as a formula.
+    Every text cell is written as text, never as a formula. Streamed
+    (openpyxl write-only mode), so the time grows linearly with the rows.
     """
-    workbook = Workbook()
-    readme = workbook.active
-    assert readme is not None
-    readme.title = "README"
+    workbook = Workbook(write_only=True)
+    readme = workbook.create_sheet("README")
+    readme.column_dimensions["A"].width = 100  # before the first row: write-only mode
     for line in README_TEXT.splitlines():
-        _append(readme, [line])
-    readme.column_dimensions["A"].width = 100
+        readme.append([_xlsx_value(readme, line)])
     for name, df in tables.items():
         sheet = workbook.create_sheet(name[:31])
-        _append(sheet, list(df.columns))
-        for values in df.itertuples(index=False):
-            _append(sheet, [_cell(v) for v in values])
         sheet.freeze_panes = "A2"
+        sheet.append([_xlsx_value(sheet, str(c)) for c in df.columns])
+        for values in _python_rows(df):
+            sheet.append([_xlsx_value(sheet, v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _append(sheet: Any, values: list[Any]) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # openpyxl would store "=…" as a formula
+def _python_rows(df: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    """The rows as plain Python values (int, float, str), None where a value is missing."""
+    columns = []
+    for name in df.columns:
+        values = df[name].astype(object).to_numpy(copy=True)
+        values[df[name].isna().to_numpy()] = None
+        columns.append(values.tolist())
+    return zip(*columns, strict=True)
 
 
-def _cell(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """A value openpyxl can write; text it would store as a formula or error becomes a text cell."""
+    if not isinstance(value, str):
+        return value
+    if CONTROL_CHARACTERS.search(value):
+        value = CONTROL_CHARACTERS.sub(REPLACEMENT, value)
+    if value.startswith("=") or value in ERROR_CODES:
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 # --- files -----------------------------------------------------------------------
@@ -408,3 +446,99 @@ def zip_bytes(db: Path, fmt: str) -> bytes:
         for name, data in export_files(db, fmt).items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+# --- in a separate process ----------------------------------------------------------
+
+# A fresh interpreter, not multiprocessing: under Streamlit `__main__` is the page script,
+# which a multiprocessing "spawn" child would run again; a fork of a threaded server is unsafe.
+_WORKER_CODE = "from kompass.exports import _worker_main; _worker_main()"
+
+
+def zip_bytes_in_worker(db: Path, fmt: str, timeout: float = WORKER_TIMEOUT) -> bytes:
+    """`zip_bytes` built in a child process, so the caller's process stays responsive.
+
+    pandas and openpyxl hold the GIL: a national workbook built in a Streamlit
+    server thread would slow every other session. Safe to call from any
+    thread. The child reads the store read-only (`tidy_tables`) and dies with
+    the calling thread; past `timeout` seconds it is killed and
+    `BudgetExceeded` is raised. The child's exceptions are raised here.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    command = [sys.executable, "-c", _WORKER_CODE, str(os.getpid()), str(db), fmt]
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_worker_env(),
+    ) as child:
+        try:
+            out, err = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise BudgetExceeded(
+                f"the export took longer than {timeout:g} s and was stopped",
+                limit="seconds",
+                value=timeout,
+            ) from None
+        except BaseException:
+            child.kill()  # interrupted: never leave an export running unseen
+            raise
+    return _outcome(out, err, child.returncode)
+
+
+def _worker_env() -> dict[str, str]:
+    """The caller's environment, with this kompass first on the path (a checkout or worktree)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": root if not path else os.pathsep.join([root, path])}
+
+
+def _outcome(out: bytes, err: bytes, returncode: int) -> bytes:
+    """The zip the child sent, or the exception it sent raised here."""
+    if returncode != 0 or not out:
+        last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise KompassError(
+            f"the export process ended without a result (exit code {returncode}) {last[0]}",
+            code="export_failed",
+        )
+    outcome = pickle.loads(out)  # our own child's output, never outside data
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return bytes(outcome)
+
+
+def _worker_main() -> None:
+    """The child (`_WORKER_CODE`): argv is parent pid, db, format; a pickle on stdout."""
+    parent, db, fmt = sys.argv[1:4]
+    _die_with_parent(int(parent))
+    result = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print must not corrupt the pickle: stdout now goes to stderr
+    outcome: Any
+    try:
+        outcome = zip_bytes(Path(db), fmt)
+    except Exception as exc:  # sent back and raised in the caller
+        outcome = _sendable(exc)
+    with result:
+        result.write(pickle.dumps(outcome))
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process when the thread that started it ends, even by kill -9 (Linux prctl)."""
+    # Not Linux: nothing to do; the caller still kills the child on timeout.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _sendable(exc: Exception) -> Exception:
+    """The exception itself if it survives pickling, else a KompassError describing it."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return KompassError(f"{type(exc).__name__}: {exc}", code="export_failed")
+    return exc

@@ -9,10 +9,18 @@ states rather than a full report:
 - `import_reference`: columns `etikett`, `ramverk`, `ar`, `antal_kommuner`
   (optional), `omrade1` … `omrade8`, `total` (optional), `kalla`.
 
-Reading: `,` or `;` separated (whichever the header uses more), UTF-8 with
-or without BOM, else Windows-1252; decimal comma or point. Column names are
-matched ignoring case, spaces, underscores and å/ä/ö ("Område 1" = omrade1).
-Lines are counted as in a text editor, the header being line 1.
+Reading: `,`, `;` or tab separated (whichever the header uses most), UTF-8
+with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else
+Windows-1252; decimal comma or point. Column names are matched ignoring
+case, spaces, underscores and å/ä/ö ("Område 1" = omrade1). Lines are
+counted as in a text editor, the header being line 1.
+
+Reading is strict, so that nothing is lost silently: one line is one row (a
+quoted field cannot span lines, so an unclosed quote is an error on its own
+line instead of swallowing the rest of the file), a quote inside an unquoted
+field is an error, and so is a control character in any field (one would
+break the Excel export). A file that is read stores exactly its data rows,
+less those skipped with a reason, or nothing.
 
 Rules decided here (all validation messages are Swedish, shown in the app):
 - A score row has all eight areas, or a total, or both. Some but not all
@@ -40,20 +48,20 @@ Rules decided here (all validation messages are Swedish, shown in the app):
 
 from __future__ import annotations
 
-import csv
+import codecs
 import hashlib
-import io
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from kompass.municipalities import resolve_municipality
 from kompass.store import (
     Connection,
+    clean_file_name,
     connect,
     delete_evaluation_rows,
     delete_report_if_unused,
@@ -68,7 +76,7 @@ FORMAT = "csv"
 MAX_IMPORT_BYTES = 5_000_000
 TOLERANCE = 0.5  # rounding: published areas may not add up to the total exactly
 FRAMEWORKS = ("2010", "2020")
-YEAR_RANGE = (2000, 2100)
+FIRST_YEAR = 2002  # the first Kommunkompassen evaluation
 TRANSITION_YEARS = (2019, 2020)
 AREA_MAX, TOTAL_MAX = 100.0, 800.0
 N_MUNICIPALITIES = 290
@@ -98,9 +106,10 @@ class ImportValidationError(Exception):
 class ImportResult:
     """What one import did."""
 
-    file_name: str
+    file_name: str  # as stored (store.clean_file_name: no control characters)
     status: str  # added | unchanged
-    rows_stored: int
+    rows_stored: int  # 0 when unchanged
+    data_rows: int  # in the file; when added, rows_stored + len(skipped) == data_rows
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
     replaced: list[tuple[int, str]] = field(default_factory=list)  # (line, what it replaced)
     warnings: list[str] = field(default_factory=list)
@@ -162,14 +171,31 @@ class ImportFile(Generic[T]):
 
 # --- reading CSV -----------------------------------------------------------------
 
+# One physical line is one record: a quote left open must not swallow the lines after it.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_QUOTED = re.compile(r' *"((?:[^"]|"")*)" *')
+# C0 and C1 control characters, DEL and the Unicode line and paragraph separators:
+# none belongs in a name, a number or a source, and XML (.xlsx exports) cannot hold most.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DELIMITERS = (",", ";", "\t")
+
 
 def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportValidationError(["filen börjar som UTF-16 men går inte att läsa"]) from None
+    if data.count(b"\0") * 4 > len(data):  # every other byte zero: UTF-16 without a BOM
+        raise ImportValidationError(
+            ["filen verkar vara UTF-16 utan BOM; spara den som CSV UTF-8 eller Unicode-text"]
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportValidationError(["filen är varken UTF-8 eller Windows-1252 (cp1252)"])
+    raise ImportValidationError(["filen är varken UTF-8, UTF-16 eller Windows-1252 (cp1252)"])
 
 
 def _normalise(name: str) -> str:
@@ -177,9 +203,44 @@ def _normalise(name: str) -> str:
     return re.sub(r"[\s_]+", "", name)
 
 
-def _delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if header.count(";") > header.count(",") else ","
+def _delimiter(lines: list[str]) -> str:
+    """`,`, `;` or tab, whichever the header uses most (a tie goes to `,`)."""
+    header = next((line for line in lines if line.strip()), "")
+    return max(_DELIMITERS, key=header.count)
+
+
+def split_line(line: str, delimiter: str) -> list[str]:
+    """The fields of one CSV line; ValueError (Swedish) for a malformed quote.
+
+    Strict RFC 4180 within a line: a quoted field is closed on the same line
+    and followed by the delimiter or the line end; `""` is a quote inside it;
+    an unquoted field holds no quote.
+    """
+    cells: list[str] = []
+    at = 0
+    while True:
+        if line[at:].lstrip(" ").startswith('"'):
+            quoted = _QUOTED.match(line, at)
+            if quoted is None:
+                raise ValueError(
+                    "citattecknet avslutas inte på samma rad (ett fält kan inte ha radbrytningar)"
+                )
+            end = quoted.end()
+            if end < len(line) and line[end] != delimiter:
+                raise ValueError("text efter ett avslutande citattecken")
+            cells.append(quoted.group(1).replace('""', '"'))
+        else:
+            found = line.find(delimiter, at)
+            end = len(line) if found < 0 else found
+            if '"' in line[at:end]:
+                raise ValueError(
+                    'citattecken inne i ett fält; sätt hela fältet inom citattecken och skriv ""'
+                    " för ett citattecken i texten"
+                )
+            cells.append(line[at:end])
+        if end >= len(line):
+            return cells
+        at = end + 1
 
 
 def _header(
@@ -195,7 +256,8 @@ def _header(
             continue
         if name is None:
             errors.append(
-                f'rad {line}: okänd kolumn "{cell.strip()}" (möjliga: {", ".join(columns)})'
+                f'rad {line}: okänd kolumn "{_visible(cell.strip())}" '
+                f"(möjliga: {', '.join(columns)})"
             )
         elif name in index:
             errors.append(f"rad {line}: kolumnen {name} finns två gånger")
@@ -208,28 +270,24 @@ def _header(
 def _records(
     data: bytes, columns: Sequence[str], required: Sequence[str]
 ) -> list[tuple[int, dict[str, str]]]:
-    """(line, column -> cell text) per non-empty data row; raises on file-level errors."""
+    """(line, column -> cell text) per non-empty data row; raises on any reading error.
+
+    Every non-blank line after the header is one data row, so a valid file
+    yields exactly as many records as it has data rows.
+    """
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportValidationError([f"filen är större än {MAX_IMPORT_BYTES // 1_000_000} MB"])
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        rows = _numbered(reader)
-    except csv.Error as exc:
-        raise ImportValidationError([f"rad {reader.line_num}: felaktig CSV ({exc})"]) from exc
+    rows = _split_rows(_decode(data))
     if not rows:
         raise ImportValidationError(["filen är tom"])
-    index, errors = _header(*rows[0], columns, required)
+    (header_line, header), data_rows = rows[0], rows[1:]
+    index, errors = _header(header_line, header, columns, required)
     if errors:
         raise ImportValidationError(errors)
+    names = _column_names(header, index)
     records: list[tuple[int, dict[str, str]]] = []
-    for line, cells in rows[1:]:
-        extra = [c for c in cells[len(rows[0][1]) :] if c.strip()]
-        if extra:
-            errors.append(
-                f"rad {line}: fler fält ({len(cells)}) än kolumner ({len(rows[0][1])}); "
-                "står ett decimalkomma utan citattecken i en kommaseparerad fil?"
-            )
+    for line, cells in data_rows:
+        if _row_errors(line, cells, names, errors):
             continue
         records.append(
             (line, {c: cells[i].strip() if i < len(cells) else "" for c, i in index.items()})
@@ -241,15 +299,52 @@ def _records(
     return records
 
 
-def _numbered(reader: Any) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with the line each starts on (quoted fields may span lines)."""
+def _column_names(header: list[str], index: dict[str, int]) -> list[str]:
+    """Each field's column for messages: its known name, else its header text or position."""
+    known = {i: name for name, i in index.items()}
+    return [known.get(i) or cell.strip() or f"nr {i + 1}" for i, cell in enumerate(header)]
+
+
+def _split_rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, fields) of each non-blank line; every malformed quote raises at once."""
+    lines = _LINE_BREAK.split(text)
+    delimiter = _delimiter(lines)
     rows: list[tuple[int, list[str]]] = []
-    previous = 0
-    for cells in reader:
-        start, previous = previous + 1, reader.line_num
+    errors: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            cells = split_line(line, delimiter)
+        except ValueError as exc:
+            errors.append(f"rad {number}: {exc}")
+            continue
         if any(c.strip() for c in cells):
-            rows.append((start, cells))
+            rows.append((number, cells))
+    if errors:
+        raise ImportValidationError(errors)
     return rows
+
+
+def _row_errors(line: int, cells: list[str], names: list[str], errors: list[str]) -> bool:
+    """Record a data row's field errors (too many fields, control characters); any found?"""
+    before = len(errors)
+    if any(c.strip() for c in cells[len(names) :]):
+        errors.append(
+            f"rad {line}: fler fält ({len(cells)}) än kolumner ({len(names)}); "
+            "står ett decimalkomma utan citattecken i en kommaseparerad fil?"
+        )
+    for name, cell in zip(names, cells, strict=False):
+        control = _CONTROL.search(cell.strip(" \t"))
+        if control is not None:
+            errors.append(
+                f"rad {line}, kolumn {_visible(name)}: otillåtet styrtecken "
+                f"U+{ord(control.group()):04X}; ta bort det ur filen"
+            )
+    return len(errors) > before
+
+
+def _visible(text: str) -> str:
+    """Text with control characters shown as U+FFFD (a message must not carry them)."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 # --- validating cells ------------------------------------------------------------
@@ -306,7 +401,7 @@ class _Cells:
     def year(self) -> int | None:
         if self.required("ar", "år") is None:
             return None
-        return self.integer("ar", *YEAR_RANGE, "ett årtal")
+        return self.integer("ar", *year_range(), "ett årtal")
 
     def month(self) -> int | None:
         value = self.text("manad").casefold()
@@ -326,6 +421,11 @@ class _Cells:
         scores = [self.number(c, AREA_MAX) for c in AREA_COLUMNS]
         empty = [c for c in AREA_COLUMNS if not self.text(c)]
         return scores, empty
+
+
+def year_range() -> tuple[int, int]:
+    """Years an import accepts: the first evaluation (2002) to next year (a planned one)."""
+    return FIRST_YEAR, datetime.now(UTC).year + 1
 
 
 def parse_number(text: str) -> float | None:
@@ -413,9 +513,10 @@ def import_scores(data: bytes, file_name: str, db: Path | None = None) -> Import
     """Validate a scores CSV, then store all its rows in one transaction (or nothing)."""
     parsed = read_scores(data)
     sha256 = hashlib.sha256(data).hexdigest()
+    file_name, n_rows = clean_file_name(file_name), len(parsed.rows)
     with connect(db) as con, transaction(con):
         if _known(con, sha256):
-            return ImportResult(file_name, "unchanged", 0, warnings=parsed.warnings)
+            return ImportResult(file_name, "unchanged", 0, n_rows, warnings=parsed.warnings)
         report_id = _insert_report(con, sha256, file_name, parsed.warnings)
         skipped: list[tuple[int, str]] = []
         replaced: list[tuple[int, str]] = []
@@ -436,8 +537,8 @@ def import_scores(data: bytes, file_name: str, db: Path | None = None) -> Import
             _insert_score_row(con, row, report_id)
         for old_report_id in sorted(superseded | {report_id}):
             delete_report_if_unused(con, old_report_id)
-    stored = len(parsed.rows) - len(skipped)
-    return ImportResult(file_name, "added", stored, skipped, replaced, parsed.warnings)
+    stored = n_rows - len(skipped)
+    return ImportResult(file_name, "added", stored, n_rows, skipped, replaced, parsed.warnings)
 
 
 def _known(con: Connection, sha256: str) -> bool:
@@ -572,9 +673,10 @@ def import_reference(data: bytes, file_name: str, db: Path | None = None) -> Imp
     """Validate a reference-means CSV, then store all its series in one transaction."""
     parsed = read_reference(data)
     sha256 = hashlib.sha256(data).hexdigest()
+    file_name, n_rows = clean_file_name(file_name), len(parsed.rows)
     with connect(db) as con, transaction(con):
         if _known(con, sha256):
-            return ImportResult(file_name, "unchanged", 0, warnings=parsed.warnings)
+            return ImportResult(file_name, "unchanged", 0, n_rows, warnings=parsed.warnings)
         report_id = _insert_report(con, sha256, file_name, parsed.warnings)
         replaced: list[tuple[int, str]] = []
         superseded: set[int] = set()
@@ -586,7 +688,7 @@ def import_reference(data: bytes, file_name: str, db: Path | None = None) -> Imp
             _insert_reference_row(con, row, report_id)
         for old_report_id in sorted(superseded):
             delete_report_if_unused(con, old_report_id)
-    return ImportResult(file_name, "added", len(parsed.rows), [], replaced, parsed.warnings)
+    return ImportResult(file_name, "added", n_rows, n_rows, [], replaced, parsed.warnings)
 
 
 def _imported_references(con: Connection, row: ReferenceRow) -> list[tuple[int, int, str]]:

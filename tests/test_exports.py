@@ -20,6 +20,7 @@ from kompass.exports import (
     TABLE_DOCS,
     WORKBOOK_NAME,
     export_all,
+    export_files,
     tidy_tables,
     to_csv_bytes,
     to_xlsx_bytes,
@@ -165,6 +166,9 @@ def test_xlsx_round_trip(sample_db: Path, tmp_path: Path) -> None:
     assert exported_area_scores(areas) == store_area_scores(sample_db)
     assert sheets["kommuner"].kommunkod.iloc[0] == "0114"
     assert len(sheets["fynd"]) == len(tidy_tables(sample_db)["fynd"])
+    workbook = openpyxl.load_workbook(tmp_path / WORKBOOK_NAME)
+    assert workbook["README"].column_dimensions["A"].width == 100
+    assert [workbook[name].freeze_panes for name in TABLE_NAMES] == ["A2"] * len(TABLE_NAMES)
 
 
 def test_parquet_round_trip(sample_db: Path, tmp_path: Path) -> None:
@@ -194,14 +198,43 @@ def test_export_rejects_an_unknown_format(sample_db: Path, tmp_path: Path) -> No
 
 def test_text_that_looks_like_a_formula_stays_text() -> None:
     """Report text ends up in spreadsheets: "=…" must never run as a formula."""
-    df = pd.DataFrame({"kommunkod": ["0114"], "text": ['=HYPERLINK("x")'], "poang": [-1.5]})
+    df = pd.DataFrame(
+        {"kommunkod": ["0114", "0115"], "text": ['=HYPERLINK("x")', "#N/A"], "poang": [-1.5, 2]}
+    )
     df["text"] = df["text"].astype(object)
     csv_text = to_csv_bytes(df).decode("utf-8-sig")
     assert csv_text.splitlines()[1] == '0114;"\'=HYPERLINK(""x"")";-1,5'
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"t": df})))["t"]
-    cells: list[Any] = list(sheet[2])
-    assert [c.data_type for c in cells] == ["s", "s", "n"]
-    assert cells[1].value == '=HYPERLINK("x")'
+    for row, text in ((2, '=HYPERLINK("x")'), (3, "#N/A")):
+        cells: list[Any] = list(sheet[row])
+        assert [c.data_type for c in cells] == ["s", "s", "n"]
+        assert cells[1].value == text
+
+
+def test_control_characters_in_the_store_do_not_break_exports(sample_db_copy: Path) -> None:
+    """Older stores (or other tools) may hold a control character; .xlsx cannot."""
+    with connect(sample_db_copy) as con:
+        con.execute(
+            "UPDATE report SET file_name = 'sala\x00-2023\x1b.txt' WHERE file_name = ?",
+            ["sala-2023.txt"],
+        )
+        con.execute("UPDATE finding SET text = 'Styrka' || chr(7) || chr(27) || '[31m'")
+        con.execute(
+            "UPDATE evaluation SET source_note = 'webb' || chr(11) WHERE origin <> 'report'"
+        )
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(export_files(sample_db_copy, "xlsx")[WORKBOOK_NAME])
+    )
+    evaluations = list(workbook["utvarderingar"].values)
+    files = {row[evaluations[0].index("fil")] for row in evaluations[1:]}
+    assert "sala\ufffd-2023\ufffd.txt" in files
+    texts = {row[-1] for row in list(workbook["fynd"].values)[1:]}
+    assert texts == {"Styrka\ufffd\ufffd[31m"}
+    sources = {row[evaluations[0].index("kalla")] for row in evaluations[1:]}
+    assert "webb\ufffd" in sources
+    for name, data in export_files(sample_db_copy, "csv").items():
+        text = data.decode("utf-8-sig")
+        assert not any(ord(c) < 32 and c not in "\r\n" for c in text), name
 
 
 # --- the command line ------------------------------------------------------------

@@ -6,23 +6,28 @@ data). Every test writes to a real DuckDB file (`empty_db`, `sample_db_copy`).
 
 from __future__ import annotations
 
+import codecs
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kompass import queries
+from kompass.exports import WORKBOOK_NAME, export_files
 from kompass.imports import (
     PARSER_VERSION,
     ImportValidationError,
     import_reference,
     import_scores,
     parse_number,
+    read_reference,
     read_scores,
 )
+from kompass.municipalities import municipalities
 from kompass.store import connect, ingest
 from tests.db_helpers import dump, rows
 
@@ -31,6 +36,8 @@ SAMPLE_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
 KOMPASS = Path(sys.executable).with_name("kompass")
 HEADER = "kommun,ar,manad,ramverk," + ",".join(f"omrade{n}" for n in range(1, 9)) + ",total,kalla"
 EIGHT = ",".join(["50"] * 8)  # a valid set of areas (sum 400)
+REFERENCE_HEADER = "etikett,ramverk,ar," + ",".join(f"omrade{n}" for n in range(1, 9)) + ",kalla"
+NEXT_YEAR = date.today().year + 1  # an evaluation may be planned for next year, not later
 
 
 def case(name: str) -> bytes:
@@ -159,6 +166,7 @@ def test_import_never_overwrites_a_report_but_replaces_a_stated_value(
 
     assert result.rows_stored == 1
     assert len(result.skipped) == 1
+    assert result.rows_stored + len(result.skipped) == result.data_rows == 2
     line, reason = result.skipped[0]
     assert line == 2 and "Sala 2023" in reason and "sala-2023.txt" in reason
     assert evaluation(sample_db_copy, "1981", 2023) == sala_2023
@@ -213,7 +221,11 @@ def test_one_bad_row_stores_nothing(sample_db_copy: Path) -> None:
     [
         (f"Salla,2021,,2020,{EIGHT},,x", 'kolumn kommun: "Salla" är ingen känd kommun'),
         (f",2021,,2020,{EIGHT},,x", "kolumn kommun: kommun saknas"),
-        (f"Sala,1999,,2020,{EIGHT},,x", "kolumn ar: 1999 ligger utanför 2000–2100"),
+        (f"Sala,2001,,2010,{EIGHT},,x", f"kolumn ar: 2001 ligger utanför 2002–{NEXT_YEAR}"),
+        (
+            f"Sala,{NEXT_YEAR + 1},,2020,{EIGHT},,x",
+            f"kolumn ar: {NEXT_YEAR + 1} ligger utanför 2002–{NEXT_YEAR}",
+        ),
         (f"Sala,20x1,,2020,{EIGHT},,x", 'kolumn ar: "20x1" är inte ett årtal'),
         (f"Sala,,,2020,{EIGHT},,x", "kolumn ar: år saknas"),
         (f"Sala,2021,13,2020,{EIGHT},,x", "kolumn manad: 13 ligger utanför 1–12"),
@@ -263,7 +275,7 @@ def test_every_error_is_reported_not_only_the_first() -> None:
             'rad 1: okänd kolumn "omrde4"',
         ),
         (b"kommun,ar,ramverk,total,kalla\nSala,2021,2020,400,x,extra\n", "rad 2: fler fält"),
-        (b"kommun,ar\n\x81\x8d\x8f\x90\xff\xfe", "varken UTF-8 eller Windows-1252"),
+        (b"kommun,ar\n\x81\x8d\x8f\x90\xff\xfe", "varken UTF-8, UTF-16 eller Windows-1252"),
     ],
 )
 def test_file_level_errors(data: bytes, error: str) -> None:
@@ -385,7 +397,158 @@ def test_cli_import_missing_file(empty_db: Path, tmp_path: Path) -> None:
 
 
 def test_lines_are_counted_as_in_an_editor() -> None:
-    """Blank lines and a quoted source spanning two lines keep the line numbers true."""
-    text = f'\n{HEADER}\nHåbo,2021,,2020,,,,,,,,,400,"två\nrader"\n\nLund,2021,,2020,,,,,,,,,x,y\n'
-    assert errors_of(text) == ['rad 6, kolumn total: "x" är inte ett tal']
+    """Blank lines, CRLF and a quoted source holding commas keep the line numbers true."""
+    text = f'\n{HEADER}\r\nHåbo,2021,,2020,,,,,,,,,400,"a, b"\r\n\r\nLund,2021,,2020,,,,,,,,,x,y\n'
+    assert errors_of(text) == ['rad 5, kolumn total: "x" är inte ett tal']
     assert errors_of("\nkommun,ar,ramverk,total\n") == ["rad 2: kolumnen kalla saknas"]
+
+
+# --- strict reading: nothing lost (issue 8) ---------------------------------------
+
+
+def many_rows(n: int) -> list[str]:
+    """`n` valid score rows (total only), one per municipality and year from 2020."""
+    codes = [m.code for m in municipalities()]
+    return [
+        f"{codes[i % len(codes)]},{2020 + i // len(codes)},,2020,,,,,,,,,400,Testdata {i}"
+        for i in range(n)
+    ]
+
+
+def test_every_data_row_is_stored(empty_db: Path) -> None:
+    """Quoted fields with delimiters and quotes inside: 1,000 rows in, 1,000 rows stored."""
+    lines = many_rows(1000)
+    lines[10] = lines[10].replace("Testdata 10", '"Källa, med ""citat"""')
+    text = "\r\n".join([HEADER, *lines]) + "\r\n"
+    result = import_scores(text.encode("utf-8"), "many.csv", empty_db)
+    assert (result.rows_stored, result.data_rows, result.skipped) == (1000, 1000, [])
+    assert rows(empty_db, "SELECT count(*) FROM evaluation") == [(1000,)]
+    assert rows(
+        empty_db, "SELECT count(*) FROM evaluation WHERE source_note = ?", ['Källa, med "citat"']
+    ) == [(1,)]
+
+
+def test_an_unclosed_quote_is_an_error_on_its_row(sample_db_copy: Path) -> None:
+    """An unclosed quote used to swallow every later line into one cell, reported as stored."""
+    lines = many_rows(1000)
+    lines[398] = lines[398].replace(",Testdata", ',"Testdata')  # line 400 in the file
+    data = "\n".join([HEADER, *lines]).encode("utf-8")
+    before = dump(sample_db_copy)
+    with pytest.raises(ImportValidationError) as info:
+        import_scores(data, "unclosed.csv", sample_db_copy)
+    assert info.value.errors == [
+        "rad 400: citattecknet avslutas inte på samma rad (ett fält kan inte ha radbrytningar)"
+    ]
+    assert dump(sample_db_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        (f'Sala,2021,,2020,{EIGHT},,"Testdata" och mer', "text efter ett avslutande citattecken"),
+        (f'Sala,2021,,2020,{EIGHT},,Test"data', "citattecken inne i ett fält"),
+        (f'Sala,2021,,2020,{EIGHT},,"Testdata', "citattecknet avslutas inte på samma rad"),
+    ],
+)
+def test_a_malformed_quote_names_its_row(row: str, error: str) -> None:
+    for importer in (read_scores, read_reference):
+        header = HEADER if importer is read_scores else REFERENCE_HEADER
+        body = row if importer is read_scores else row.replace("Sala,2021,,2020", "Medel,2020,2021")
+        with pytest.raises(ImportValidationError) as info:
+            importer(f"{header}\n{body}\n{body.replace('2021', '2022')}\n".encode())
+        assert [e.split(":")[0] for e in info.value.errors] == ["rad 2", "rad 3"]
+        assert error in info.value.errors[0]
+
+
+def test_a_field_spanning_two_lines_is_refused_at_its_first_line() -> None:
+    text = f'{HEADER}\nHåbo,2021,,2020,,,,,,,,,400,"två\nrader"\nLund,2021,,2020,,,,,,,,,400,y\n'
+    assert errors_of(text) == [
+        "rad 2: citattecknet avslutas inte på samma rad (ett fält kan inte ha radbrytningar)",
+        'rad 3: citattecken inne i ett fält; sätt hela fältet inom citattecken och skriv "" '
+        "för ett citattecken i texten",
+    ]
+
+
+def test_cli_unclosed_quote_stores_nothing_and_fails(empty_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "unclosed.csv"
+    lines = many_rows(1000)
+    lines[0] = lines[0].replace(",Testdata", ',"Testdata')
+    path.write_text("\n".join([HEADER, *lines]), encoding="utf-8")
+    result = run("import-scores", str(path), db=empty_db)
+    assert result.returncode == 1 and result.stdout == ""
+    assert f"{path}: rad 2: citattecknet avslutas inte" in result.stderr
+    assert rows(empty_db, "SELECT count(*) FROM evaluation") == [(0,)]
+
+
+def test_bad_reference_quote_stores_nothing(sample_db_copy: Path) -> None:
+    text = f'{REFERENCE_HEADER}\nMedel,2020,2022,{EIGHT},"x\nMedel 2,2020,2022,{EIGHT},x\n'
+    before = dump(sample_db_copy)
+    with pytest.raises(ImportValidationError) as info:
+        import_reference(text.encode(), "bad.csv", sample_db_copy)
+    assert info.value.errors[0].startswith("rad 2: citattecknet avslutas inte")
+    assert dump(sample_db_copy) == before
+
+
+# --- control characters, encodings, years (issue 8) -------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\x9b", "\u2028", "\x0b"])
+def test_a_control_character_is_refused_naming_row_and_column(char: str) -> None:
+    scores = f"{HEADER}\nSala,2021,,2020,{EIGHT},,Test{char}data\n"
+    reference = f"{REFERENCE_HEADER}\nMed{char}el,2020,2022,{EIGHT},x\n"
+    for importer, text, column in (
+        (read_scores, scores, "kalla"),
+        (read_reference, reference, "etikett"),
+    ):
+        with pytest.raises(ImportValidationError) as info:
+            importer(text.encode("utf-8"))
+        assert info.value.errors == [
+            f"rad 2, kolumn {column}: otillåtet styrtecken U+{ord(char):04X}; ta bort det ur filen"
+        ]
+
+
+def test_a_control_character_in_an_unused_column_is_refused() -> None:
+    text = f"{HEADER},\nSala,2021,,2020,{EIGHT},,x,\x1b\n"
+    assert errors_of(text) == [
+        "rad 2, kolumn nr 15: otillåtet styrtecken U+001B; ta bort det ur filen"
+    ]
+
+
+def test_a_control_character_in_the_file_name_is_replaced(empty_db: Path, tmp_path: Path) -> None:
+    text = f"{HEADER}\nHåbo,2021,,2020,{EIGHT},,x\n"
+    result = import_scores(text.encode(), "res\x1b[31multat\x00.csv", empty_db)
+    assert result.file_name == "res[31multat.csv"
+    assert rows(empty_db, "SELECT file_name FROM report") == [(result.file_name,)]
+    assert WORKBOOK_NAME in export_files(empty_db, "xlsx")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom_is_read(empty_db: Path, encoding: str) -> None:
+    """Excel's "Unicode text": UTF-16 with a BOM, tab separated."""
+    bom = codecs.BOM_UTF16_LE if encoding == "utf-16-le" else codecs.BOM_UTF16_BE
+    text = "\r\n".join(
+        [
+            HEADER.replace(",", "\t"),
+            "Håbo\t2021\t\t2020\t" + "\t".join(["50"] * 8) + "\t\tKälla, med komma",
+            'Örebro\t2022\t5\t2020\t\t\t\t\t\t\t\t\t"497,5"\tÖrebro',
+        ]
+    )
+    result = import_scores(bom + text.encode(encoding), "unicode.txt", empty_db)
+    assert (result.rows_stored, result.data_rows) == (2, 2)
+    assert evaluation(empty_db, "0305", 2021)["source_note"] == "Källa, med komma"
+    assert evaluation(empty_db, "1880", 2022)["total"] == 497.5
+
+
+def test_utf16_without_bom_is_refused_in_one_line() -> None:
+    with pytest.raises(ImportValidationError) as info:
+        read_scores(f"{HEADER}\nHåbo,2021,,2020,{EIGHT},,x\n".encode("utf-16-le"))
+    assert info.value.errors == [
+        "filen verkar vara UTF-16 utan BOM; spara den som CSV UTF-8 eller Unicode-text"
+    ]
+
+
+@pytest.mark.parametrize("year", [2001, NEXT_YEAR + 1])
+def test_reference_years_outside_the_evaluations_are_refused(year: int) -> None:
+    with pytest.raises(ImportValidationError) as info:
+        read_reference(f"{REFERENCE_HEADER}\nMedel,2020,{year},{EIGHT},x\n".encode())
+    assert info.value.errors == [f"rad 2, kolumn ar: {year} ligger utanför 2002–{NEXT_YEAR}"]
