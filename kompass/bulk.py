@@ -16,15 +16,11 @@ so only the file at fault fails.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import dataclasses
 import hashlib
 import os
-import signal
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,15 +28,16 @@ from pathlib import Path
 import duckdb
 
 from kompass import store
+from kompass.errors import BudgetExceeded
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError
+from kompass.parse.budget import parse_files_within
 from kompass.parse.model import FINDING_KINDS
 
 # Files per write transaction: a transaction holds the write lock, and the app's
 # readers wait at most LOCK_WAIT_SECONDS; 20 reports take well under 0.3 s even when
 # each needs the one-by-one rules.
 STORE_CHUNK = 20
-PR_SET_PDEATHSIG = 1
-POOL_FROM = 40  # below this many files a process pool costs more than it saves
+# Parse workers (each a process with the parse budget); a batch of few files uses fewer.
 WORKERS = min(4, os.cpu_count() or 1)
 
 
@@ -56,11 +53,18 @@ class Parsed:
 Failure = tuple[str, str]
 
 
-def parse_file(path: Path) -> Parsed:
-    """Read and parse one file (ParseError for anything that is not a report)."""
-    data, evaluation, fmt = store.read_report(path)
+def parsed(path: Path, outcome: tuple[bytes, Evaluation, str]) -> Parsed:
+    data, evaluation, fmt = outcome
     name = store.clean_file_name(path.name)
     return Parsed(evaluation, hashlib.sha256(data).hexdigest(), name, fmt, path)
+
+
+def failure(path: Path, exc: ParseError | BudgetExceeded) -> Failure:
+    """(file, message) without the file's name repeated in the message."""
+    if isinstance(exc, ParseError):
+        return (str(path), store.failure_message(exc))
+    message = exc.message.removeprefix(f"{exc.fields.get('name', '')}: ")
+    return (str(path), f"over budget: {message}")
 
 
 def ingest_files(
@@ -104,21 +108,14 @@ def _parse_and_store(
     results: list[store.IngestResult],
     failures: list[Failure],
 ) -> None:
-    pool = (
-        ProcessPoolExecutor(WORKERS, initializer=_die_with_parent)
-        if len(files) >= POOL_FROM and WORKERS > 1
-        else None
-    )
+    pending: list[Parsed] = []
     try:
-        outcomes = (
-            pool.map(_parse_or_fail, files, chunksize=8) if pool else map(_parse_or_fail, files)
-        )
-        pending: list[Parsed] = []
-        for done, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
-            if isinstance(outcome, Parsed):
-                pending.append(outcome)
+        outcomes = parse_files_within(files, workers=min(WORKERS, len(files)))
+        for done, (path, outcome) in enumerate(outcomes, start=1):
+            if isinstance(outcome, tuple):
+                pending.append(parsed(path, outcome))
             else:
-                failures.append(outcome)
+                failures.append(failure(path, outcome))
             if progress is not None:
                 progress(done, len(files), path)
             if len(pending) >= STORE_CHUNK:
@@ -127,8 +124,6 @@ def _parse_and_store(
         _store_chunk(batch, pending, results, failures)
     finally:
         batch.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
 
 
 def _in_run_superseded(
@@ -148,23 +143,6 @@ def _in_run_superseded(
     ]
     order = {store.clean_file_name(p.name): i for i, p in enumerate(files)}
     return sorted(shown, key=lambda r: order.get(r.file_name, len(order)))
-
-
-def _die_with_parent() -> None:
-    """Workers end when the ingest process ends, even by kill -9 (Linux prctl)."""
-    # Not Linux: nothing to do; the pool's own shutdown ends them in normal runs.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-def _parse_or_fail(path: Path) -> Parsed | Failure:
-    """Parse one file; a failure comes back as (file, message), so a worker never raises."""
-    try:
-        return parse_file(path)
-    except ParseError as exc:
-        return (str(path), store.failure_message(exc))
-    except Exception as exc:  # a parser bug must not stop a batch of hundreds
-        return (str(path), store.internal_error_message(exc))
 
 
 def _store_chunk(

@@ -26,6 +26,7 @@ from typing import TextIO
 
 from kompass import store
 from kompass.config import REPO_ROOT, data_dir, db_path, reports_dir
+from kompass.errors import BudgetExceeded
 from kompass.exports import FORMATS, export_all
 from kompass.imports import (
     MAX_IMPORT_BYTES,
@@ -34,7 +35,8 @@ from kompass.imports import (
     import_reference,
     import_scores,
 )
-from kompass.parse import Discrepancy, Evaluation, ParseError, parse_report
+from kompass.parse import Discrepancy, Evaluation, ParseError
+from kompass.parse.budget import parse_file_within
 from kompass.store import (
     WRITER_WAIT_SECONDS,
     IngestResult,
@@ -100,15 +102,17 @@ def read_input(path: Path, limit: int) -> bytes:
 
 
 def _parse_file(path: Path) -> Evaluation:
-    """parse_report, with every failure as a one-line ParseError.
+    """Parse within the parse budget, with every failure as a one-line ParseError.
 
-    Unreadable paths (a folder, no permission) and unexpected parser
-    exceptions (bugs) included: users get one line, never a traceback.
+    Unreadable paths (a folder, a FIFO, no permission), a parse over budget and
+    unexpected parser exceptions (bugs) included: one line, never a traceback.
     """
     try:
-        return parse_report(path)
+        return parse_file_within(path)[1]
     except ParseError:
         raise
+    except BudgetExceeded as exc:
+        raise ParseError(f"over budget: {exc.message}") from exc
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
     except Exception as exc:

@@ -38,9 +38,9 @@ from kompass.errors import (
 )
 from kompass.frameworks import area_names
 from kompass.municipalities import municipalities
-from kompass.parse import PARSER_VERSION, Evaluation, ParseError, ScoreSeries, parse_bytes
+from kompass.parse import PARSER_VERSION, Evaluation, ParseError, ScoreSeries
+from kompass.parse.budget import parse_bytes_within, parse_file_within
 from kompass.parse.model import FINDING_KINDS
-from kompass.parse.text import MAX_BYTES
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 TABLES: tuple[str, ...] = tuple(
@@ -423,32 +423,26 @@ def _load_framework_areas(con: Connection) -> None:
 
 
 def read_report(path: Path) -> tuple[bytes, Evaluation, str]:
-    """Read and parse one report file: (bytes, evaluation, format).
+    """Read and parse one report file within the parse budget: (bytes, evaluation, format).
 
-    Unreadable files raise ParseError too, so callers handle one exception.
+    Unreadable files raise ParseError, and a parse over budget BudgetExceeded:
+    either way the database is not touched.
     """
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ParseError(f"file is over {MAX_BYTES // 1_000_000} MB", source=path.name)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
-    evaluation, fmt = parse_bytes(data, path.name)
-    return data, evaluation, fmt
+    return parse_file_within(path)
 
 
 def ingest(path: Path, db: Path | None = None) -> IngestResult:
-    """Parse one report file and store it (one transaction).
+    """Parse one report file (within the parse budget) and store it (one transaction).
 
-    ParseError propagates before the database is touched.
+    ParseError or BudgetExceeded propagates before the database is touched.
     """
     data, evaluation, fmt = read_report(Path(path))
     return store_evaluation(evaluation, data, Path(path).name, fmt, db)
 
 
 def ingest_bytes(data: bytes, name: str, db: Path | None = None) -> IngestResult:
-    """Parse uploaded report bytes and store them (one transaction)."""
-    evaluation, fmt = parse_bytes(data, name)
+    """Parse uploaded report bytes (within the parse budget) and store them."""
+    evaluation, fmt = parse_bytes_within(data, name)
     return store_evaluation(evaluation, data, name, fmt, db)
 
 

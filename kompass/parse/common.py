@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 # Layout tags of the text exports (`<ul>`, `<li>`, `<p>`, …). Anything else that looks
 # like a tag (`<script>`, `<img onerror=…>`, "< 5 %") is report text and is kept as text:
@@ -15,6 +16,7 @@ _TAG = re.compile(
 )
 _NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d+)?$")
 _WHITESPACE = re.compile(r"\s+")
+_FILLED = re.compile(r"\S")
 
 MONTHS = {
     "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6,
@@ -36,8 +38,23 @@ def strip_tags(text: str) -> str:
 
 def cells(line: str) -> list[str]:
     """Tab-separated cells of a line, tags removed, empty cells dropped."""
-    out = [_WHITESPACE.sub(" ", strip_tags(c)).strip() for c in line.split("\t")]
+    out = [_WHITESPACE.sub(" ", strip_tags(c)).strip() for c in _filled_chunks(line)]
     return [c for c in out if c]
+
+
+def _filled_chunks(line: str) -> Iterator[str]:
+    """The tab-separated parts of a line that hold more than whitespace.
+
+    Blank parts are skipped by a search, not one by one: a line of a million
+    tabs costs one scan.
+    """
+    pos = 0
+    while found := _FILLED.search(line, pos):
+        start = line.rfind("\t", 0, found.start()) + 1
+        end = line.find("\t", found.start())
+        end = len(line) if end < 0 else end
+        yield line[start:end]
+        pos = end
 
 
 def is_number(token: str) -> bool:

@@ -32,6 +32,12 @@ _MAX_BLANKS = 6  # blank lines a page break leaves between two column titles
 # Items written without any bullet run together: "…enheterAnvändning av…",
 # "…Agenda 2030Ny översiktsplan".
 _GLUED = re.compile(r"(?<=[a-zåäö0-9)])(?=[A-ZÅÄÖ][a-zåäö])")
+# "Styrkor Förbättringsmöjligheter" in PDF text; a run of spaces is tried once, from its start.
+_TITLE_GAP = re.compile(r"(?<!\s)\s++(?=Finns delar|Förbättring)")
+# Item marks: a tag ends at the next ">" (not a later one after another "<"), so that
+# "<p<p<p…" without any ">" costs linear time.
+_P_TAG = re.compile(r"<\s*p\b[^<>]*>", re.I)
+_LI_TAG = re.compile(r"<\s*li\b[^<>]*>", re.I)
 
 
 def header_kinds(line: str) -> list[str] | None:
@@ -43,7 +49,7 @@ def header_kinds(line: str) -> list[str] | None:
         return None
     if len(cols) == 1 and "förbättring" in cols[0].casefold():
         # PDF text: "Styrkor Förbättringsmöjligheter" without a tab.
-        cols = re.split(r"\s+(?=Finns delar|Förbättring)", cols[0])
+        cols = _TITLE_GAP.split(cols[0])
     kinds = [_column_kind(col) for col in cols]
     return None if None in kinds else kinds  # type: ignore[return-value]
 
@@ -91,8 +97,8 @@ def _title_after_blanks(lines: list[str], start: int, end: int) -> int | None:
 
 def split_items(cell: str) -> tuple[list[str], bool]:
     """Items of one table cell, and whether the first one continues the previous item."""
-    marked = re.sub(r"<\s*p\b[^>]*>", _ITEM_BREAK, cell, flags=re.I)
-    marked = re.sub(r"<\s*li\b[^>]*>", _ITEM_BREAK, marked, flags=re.I)
+    marked = _P_TAG.sub(_ITEM_BREAK, cell)
+    marked = _LI_TAG.sub(_ITEM_BREAK, marked)
     has_markers = "•" in marked or _ITEM_BREAK in marked
     marked = marked.replace("•", _ITEM_BREAK)
     marked = strip_tags(marked)
@@ -208,12 +214,25 @@ def _read_untabbed(
             "strengths and improvements cannot be told apart, so its items are not stored"
         )
         return idx
-    text = body[0]
-    for line in body[1:]:
-        text = f"{text} {line}" if line.startswith("•") else join_continuation(text, line)
-    items, continues = split_items(text)
+    items, continues = split_items(_join_lines(body))
     _append(found[kinds[0]], items, continues)
     return idx
+
+
+def _join_lines(body: list[str]) -> str:
+    """The running lines of a table body as one text: "•" starts an item, other lines
+    continue the one before (`join_continuation`, which looks at two characters only).
+
+    Built from parts, so that a long body costs linear time, not quadratic.
+    """
+    parts = [body[0]]
+    for line in body[1:]:
+        if line.startswith("•"):
+            parts.append(f" {line}")
+            continue
+        last = parts.pop()
+        parts += [last[:-2], join_continuation(last[-2:], line)]
+    return "".join(parts)
 
 
 def _is_table_row(line: str) -> bool:

@@ -26,6 +26,10 @@ class ParseError(Exception):
         self.source = source
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, int | None, str | None]]:
+        # Pickled between processes (worker pools): keep the fields, not only the text.
+        return (type(self), (self.message, self.line, self.source))
+
     def __str__(self) -> str:
         where = self.source or ""
         if self.line is not None:

@@ -8,7 +8,9 @@ each with its line, and a small state machine walks them.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kompass.parse.common import cells, clean, is_number, to_number
@@ -21,6 +23,10 @@ _HEADER_WORDS = {"uppnått", "max", "procent", "poäng", "%"}
 _PERCENT = re.compile(r"^\d{1,3}(?:[.,]\d+)?\s?%$")
 _NEGATIVE = re.compile(r"^[-−–]\s?\d{1,4}(?:[.,]\d+)?$")
 AREA_MAX = 100  # every area scores 0–100
+MAX_TITLE = 200  # an area table's title; what follows in a runaway title is not kept
+MAX_TABLE_LINE = 5000  # a row of a score table is far shorter
+# The eight tables take about 500 tokens; what lies beyond this many is not read.
+MAX_TOKENS = 100_000
 
 
 @dataclass
@@ -52,20 +58,26 @@ def _split_cell(cell: str) -> list[str]:
     while len(words) > 1 and (
         is_number(words[-1]) or _PERCENT.match(words[-1]) or words[-1].casefold() in _HEADER_WORDS
     ):
-        tail.insert(0, words.pop())
+        tail.append(words.pop())
     if len(words) > 1 and words[-1] == "%" and tail:
         words.pop()
     body = " ".join(words)
-    return head + ([body] if body else []) + tail
+    return head + ([body] if body else []) + tail[::-1]
 
 
-def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
-    """Tokens of lines[start:end] (0-based indexes; tokens carry 1-based lines)."""
-    tokens: list[Token] = []
+def tokenize(lines: list[str], start: int, end: int) -> Iterator[Token]:
+    """Tokens of lines[start:end] (0-based indexes; tokens carry 1-based lines).
+
+    A line longer than MAX_TABLE_LINE is running text, one text token: a table
+    row is short, and cutting a long line into words would cost memory.
+    """
     for idx in range(start, end):
-        for pos, cell in enumerate(c for raw in cells(lines[idx]) for c in _split_cell(raw)):
-            tokens.append(Token(_kind(cell, first=pos == 0), cell, idx + 1))
-    return tokens
+        line = lines[idx]
+        if len(line) > MAX_TABLE_LINE:
+            yield Token("text", clean(line[:MAX_TITLE]), idx + 1)
+            continue
+        for pos, cell in enumerate(c for raw in cells(line) for c in _split_cell(raw)):
+            yield Token(_kind(cell, first=pos == 0), cell, idx + 1)
 
 
 def _kind(cell: str, first: bool) -> str:
@@ -145,7 +157,7 @@ class _Walker:
         elif tok.kind == "text" and self.table is not None:
             if self.code is not None:
                 self.name.append(tok.value)
-            elif not self.table.subareas:
+            elif not self.table.subareas and len(self.table.title) < MAX_TITLE:
                 self.table.title = clean(f"{self.table.title} {tok.value}")
 
     def flush(self) -> None:
@@ -185,10 +197,18 @@ class _Walker:
 def parse_overview(lines: list[str], start: int, end: int) -> dict[int, AreaTable]:
     """Area tables found between lines[start:end], keyed by area number."""
     walker = _Walker()
-    tokens = tokenize(lines, start, end)
-    for tok in tokens:
+    last_line = start
+    for count, tok in enumerate(itertools.islice(tokenize(lines, start, end), MAX_TOKENS), 1):
         walker.feed(tok)
+        if count == MAX_TOKENS:
+            last_line = tok.line
     walker.flush()
+    if last_line > start and len({t.number for t in walker.tables if t.subareas}) < 8:
+        raise ParseError(
+            f"score overview: its eight tables are not complete within {MAX_TOKENS:,} cells "
+            "(the rest is not read)",
+            line=last_line,
+        )
     if walker.code is not None:
         raise ParseError(
             f"score overview: sub-area {walker.code} has no 'achieved  max' numbers "

@@ -18,16 +18,24 @@ from kompass.parse.metadata import parse_metadata
 from kompass.parse.model import Area, Discrepancy, Evaluation, ParseError
 from kompass.parse.overview import AreaTable, check_table, parse_overview
 from kompass.parse.summary import Summary, parse_summary
-from kompass.parse.text import bytes_to_text, read_report_text
+from kompass.parse.text import bytes_to_text, check_line_count, read_report_text, safe_name
 
 PARSER_VERSION = "1.0"
+MAX_HEADING_LINE = 1000  # an "Område N name" heading; a longer line is running text
+MAX_SCORE_LINE = 1000  # a line stating an area's "Poäng"; a longer one states none
 HEADER_TOLERANCE = 0.5
 SUM_TOLERANCE = 0.51
 
-_HEADING = re.compile(r"^\s*Område\s+([1-8])\s*[:.\-–]?\s+(\S.*?)\s*$")
-_TOC_TAIL = re.compile(r"(?:\.{3,}|…)\s*\d*\s*$|\t\s*\d{1,3}\s*$|\s{2,}\d{1,3}\s*$")
+# Every pattern runs in linear time on any line: possessive quantifiers (`*+`, `++`)
+# where giving back characters cannot lead to a match, so that long runs of spaces,
+# tabs, dots or digits are scanned once. The heading name is the rest of the line,
+# stripped in code (a lazy `(.*?)\s*$` rescans trailing spaces at every step).
+_HEADING = re.compile(r"^\s*+Område\s++([1-8])(?:\s*+[:.\-–])?\s++(\S.*)$")
 _POANG = re.compile(r"(Rubriker\s+)?Poäng", re.I)
-_OVERVIEW = re.compile(r"^\s*\d?\.?\s*Översikt av poängfördelning\s*$", re.I)
+_OVERVIEW = re.compile(r"^\s*+\d?\.?\s*+Översikt av poängfördelning\s*+$", re.I)
+_KORTFAKTA = re.compile(r"^\s*+\d?\.?\s*+Kortfakta")
+_TOC_LEADERS = ("...", "…")
+_DIGITS = re.compile(r"\d*")
 
 
 @dataclass
@@ -40,18 +48,24 @@ class Heading:
 def parse_report(path: Path) -> Evaluation:
     """Parse a report file (.txt, .md or .pdf)."""
     text, _ = read_report_text(path)
-    return parse_text(text, path.name)
+    return parse_text(text, safe_name(path.name))
 
 
-def parse_bytes(data: bytes, name: str) -> tuple[Evaluation, str]:
-    """Parse uploaded bytes; returns the evaluation and the format ("text"/"pdf")."""
-    text, fmt = bytes_to_text(data, name)
+def parse_bytes(data: bytes, name: str, max_pages: int | None = None) -> tuple[Evaluation, str]:
+    """Parse uploaded bytes; returns the evaluation and the format ("text"/"pdf").
+
+    A PDF of more than `max_pages` pages is refused with BudgetExceeded.
+    """
+    name = safe_name(name)
+    text, fmt = bytes_to_text(data, name, max_pages)
     return parse_text(text, name), fmt
 
 
 def parse_text(text: str, source: str = "") -> Evaluation:
     """Parse normalised report text; ParseError names the source and line."""
+    source = safe_name(source)
     try:
+        check_line_count(text)
         return _parse(text.split("\n"), source)
     except ParseError as exc:
         if exc.source is None:
@@ -121,10 +135,12 @@ def find_headings(lines: list[str]) -> list[Heading]:
     matched: dict[int, Heading] = {}
     fallback: dict[int, Heading] = {}
     for idx, line in enumerate(lines):
-        m = _HEADING.match(line.replace("\t", " ")) if "Område" in line else None
-        if not m or _TOC_TAIL.search(line):
+        if "Område" not in line or len(line) > MAX_HEADING_LINE:
+            continue
+        m = _HEADING.match(line.replace("\t", " "))
+        if not m or is_toc_entry(line):
             continue  # not a heading, or a table-of-contents entry
-        heading = Heading(int(m.group(1)), m.group(2), idx)
+        heading = Heading(int(m.group(1)), m.group(2).rstrip(), idx)
         # The body comes after the table of contents: later occurrences win.
         if match_heading(heading.name):
             matched[heading.number] = heading
@@ -150,6 +166,22 @@ def find_headings(lines: list[str]) -> list[Heading]:
                 line=nxt.line + 1,
             )
     return headings
+
+
+def is_toc_entry(line: str) -> bool:
+    """A table-of-contents line: it ends in leaders ("....", "…") with an optional page
+    number, or in a page number of 1-3 digits after a tab or two spaces.
+
+    Read from the end of the line, so that any line costs linear time.
+    """
+    rest = line.rstrip()
+    digits = _DIGITS.match(rest[::-1]).end() if rest[-1:].isdecimal() else 0  # type: ignore[union-attr]
+    before_digits = rest[: len(rest) - digits]
+    gap = before_digits.rstrip()
+    if gap.endswith(_TOC_LEADERS):
+        return True
+    space = before_digits[len(gap) :]
+    return 1 <= digits <= 3 and (space == "\t" or len(space) >= 2)
 
 
 def find_overview(lines: list[str], headings: list[Heading]) -> int:
@@ -203,9 +235,13 @@ def stated_score(lines: list[str], start: int, end: int) -> tuple[float | None, 
 
 
 def _trailing_score(line: str) -> float | None:
-    parts = [p for p in re.split(r"[\t ]+", strip_tags(line).strip()) if p]
-    if parts and is_number(parts[-1]) and 0 <= to_number(parts[-1]) <= 100:
-        return to_number(parts[-1])
+    """The number ending a short line (0-100), if any."""
+    if len(line) > MAX_SCORE_LINE:
+        return None
+    text = strip_tags(line).strip()
+    last = text[max(text.rfind(" "), text.rfind("\t")) + 1 :]
+    if last and is_number(last) and 0 <= to_number(last) <= 100:
+        return to_number(last)
     return None
 
 
@@ -282,9 +318,7 @@ def parse_facts(lines: list[str]) -> dict[str, str]:
         (
             i
             for i, line in enumerate(lines)
-            if "Kortfakta" in line
-            and re.match(r"^\s*\d?\.?\s*Kortfakta", line)
-            and not _TOC_TAIL.search(line)
+            if "Kortfakta" in line and _KORTFAKTA.match(line) and not is_toc_entry(line)
         ),
         None,
     )

@@ -20,11 +20,14 @@ from kompass.parse.model import ScoreSeries
 _LABEL = re.compile(r"[A-ZÅÄÖa-zåäö][\wåäöÅÄÖ .]*?\s(?:19|20)\d\d-?")
 _ROW = re.compile(r"^\s*([1-8])\.?\s+(.*)$")
 _TOTAL = re.compile(r"^\s*(totalt?|summa|total poäng)\b", re.I)
+_YEAR = re.compile(r"(19|20)\d\d")
 _MEAN = re.compile(r"\b(medel|medelvärde|snitt|genomsnitt)", re.I)
 
 
 AREA_MAX = 100
 TOTAL_MAX = 800
+MAX_SCAN = 5000  # lines searched for the table (it comes within the first few hundred)
+MAX_ROW = 1000  # a row of the summary table: an area's name and a few numbers
 
 
 @dataclass
@@ -36,17 +39,20 @@ class Summary:
 
 
 def _header_labels(line: str) -> list[str] | None:
-    if len(line.strip()) > 120:
+    stripped = line.strip()
+    if len(stripped) > 120:
         return None  # running text, not a table header
-    parts = cells(line)
-    if len(parts) < 2 and parts:
+    parts = cells(stripped)
+    if len(parts) == 1 and _YEAR.search(parts[0]):  # no year, no label: skip the search
         parts = [m.group(0).strip() for m in _LABEL.finditer(parts[0])]
-    if len(parts) >= 2 and all(re.search(r"(19|20)\d\d", p) and len(p) <= 30 for p in parts):
+    if len(parts) >= 2 and all(_YEAR.search(p) and len(p) <= 30 for p in parts):
         return parts
     return None
 
 
 def _numbers(line: str, count: int) -> list[float] | None:
+    if len(line) > MAX_ROW:
+        return None  # running text: the window of rows after a header never splits it
     tokens = [t for c in cells(line) for t in c.split(" ")]
     tail = tokens[-count:]
     if len(tail) == count and all(is_number(t) for t in tail):
@@ -55,35 +61,57 @@ def _numbers(line: str, count: int) -> list[float] | None:
 
 
 def parse_summary(lines: list[str], start: int, end: int, municipality: str, year: int) -> Summary:
-    """The first summary table in lines[start:end], or an empty Summary."""
-    for idx in range(start, end):
+    """The first summary table in lines[start:end], or an empty Summary.
+
+    It comes before the first area, among the first MAX_SCAN lines: beyond them the
+    search stops (a header test costs up to 120² regex steps a line).
+    """
+    for idx in range(start, min(end, start + MAX_SCAN)):
         labels = _header_labels(lines[idx])
         if labels:
-            series = _read_rows(lines, idx, end, labels)
+            series, total_line = _read_rows(lines, idx, end, labels)
             if series:
                 problem = _out_of_range(series)
                 if problem:  # a corrupt table: none of its columns can be trusted
                     return Summary(
                         None, [], [], [f"line {idx + 1}: summary table ignored: {problem}"]
                     )
-                return _classify(series, municipality, year)
+                warnings = _drop_impossible_totals(series, total_line)
+                summary = _classify(series, municipality, year)
+                summary.warnings += warnings
+                return summary
     return Summary(None, [], [])
 
 
 def _out_of_range(series: list[ScoreSeries]) -> str | None:
-    """What is impossible in the table (an area outside 0–100, a total outside 0–800)."""
+    """What is impossible in the table's area rows (an area outside 0–100)."""
     for s in series:
         for area, score in enumerate(s.scores, start=1):
             if score is not None and not 0 <= score <= AREA_MAX:
                 return f"{s.label!r} gives area {area} {score:g} points (0–{AREA_MAX})"
-        if s.total is not None and not 0 <= s.total <= TOTAL_MAX:
-            return f"{s.label!r} gives a total of {s.total:g} (0–{TOTAL_MAX})"
     return None
 
 
-def _read_rows(lines: list[str], header: int, end: int, labels: list[str]) -> list[ScoreSeries]:
+def _drop_impossible_totals(series: list[ScoreSeries], line: int) -> list[str]:
+    """A total outside 0–800 is dropped (with a warning), its column and the others kept."""
+    warnings = []
+    for s in series:
+        if s.total is not None and not 0 <= s.total <= TOTAL_MAX:
+            warnings.append(
+                f"line {line}: summary table: {s.label!r} gives a total of "
+                f"{s.total:g} (0–{TOTAL_MAX}); that total is ignored"
+            )
+            s.total = None
+    return warnings
+
+
+def _read_rows(
+    lines: list[str], header: int, end: int, labels: list[str]
+) -> tuple[list[ScoreSeries], int]:
+    """The table's columns (empty unless all eight area rows are there) and its total's line."""
     series = [ScoreSeries(label, [None] * 8, None, header + 1) for label in labels]
     found = 0
+    total_line = header + 1
     for idx in range(header + 1, min(end, header + 30)):
         line = lines[idx]
         if not line.strip():
@@ -93,6 +121,7 @@ def _read_rows(lines: list[str], header: int, end: int, labels: list[str]) -> li
         if values and _TOTAL.match(line):
             for s, v in zip(series, values, strict=True):
                 s.total = v
+            total_line = idx + 1
             break
         if values and row:
             found += 1
@@ -100,7 +129,7 @@ def _read_rows(lines: list[str], header: int, end: int, labels: list[str]) -> li
                 s.scores[int(row.group(1)) - 1] = v
         elif found:
             break
-    return series if found >= 8 else []
+    return (series if found >= 8 else []), total_line
 
 
 def _classify(series: list[ScoreSeries], municipality: str, year: int) -> Summary:
@@ -108,7 +137,7 @@ def _classify(series: list[ScoreSeries], municipality: str, year: int) -> Summar
     previous: list[ScoreSeries] = []
     references: list[ScoreSeries] = []
     for s in series:
-        label_year = re.search(r"(19|20)\d\d", s.label)
+        label_year = _YEAR.search(s.label)
         s.year = int(label_year.group(0)) if label_year else None
         if _MEAN.search(s.label):
             references.append(s)

@@ -8,61 +8,136 @@ numbers keep pointing at the same place in the file.
 
 from __future__ import annotations
 
+import codecs
 import logging
+import os
 import re
+import stat
 import warnings
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kompass.errors import BudgetExceeded
 from kompass.parse.model import ParseError
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 PDF_MAGIC = b"%PDF-"
+MAX_LINES = 200_000  # a report has 1,000-5,000 lines
+# Page furniture is looked for on at most this many pages (a report has 30-80); a text
+# with more form feeds is no paginated report, and the search would cost seconds.
+MAX_FURNITURE_PAGES = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:sida\s+)?\d{1,3}(?:\s*(?:av|/|\()\s*\d{1,3}\)?)?\s*$", re.I)
 # UTF-8 read as cp1252: "Ã¤" for "ä" and friends.
 _MOJIBAKE = re.compile(r"Ã[\u00a0-\u00bf\u0080-\u009f¤¥¶–—„\u201a-\u201e]")
+# cp1252 with its five undefined bytes as the C1 control of the same number.
+_CP1252_BYTES = codecs.charmap_build(
+    "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in range(256))
+)
+# A C1 control character (U+0080-U+009F) as the cp1252 character of the same byte.
+_C1_AS_CP1252 = {
+    chr(byte): char
+    for byte in range(0x80, 0xA0)
+    if (char := bytes([byte]).decode("cp1252", errors="ignore"))
+}
 
 
 def read_report_text(path: Path) -> tuple[str, str]:
     """Return (text, format) for a report file; format is "text" or "pdf".
 
-    Raises ParseError for files that are too large, empty, binary or
-    unreadable.
+    Raises ParseError for files that are not regular files, too large, empty,
+    binary or unreadable.
+    """
+    return bytes_to_text(read_report_bytes(path), safe_name(path.name))
+
+
+def read_report_bytes(path: Path) -> bytes:
+    """The bytes of a report file: a regular file of at most MAX_BYTES.
+
+    The file type is checked before opening: opening a FIFO would block, and
+    /dev/zero or a folder is no report.
+    """
+    name = safe_name(path.name)
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError(f"not a regular file ({_file_kind(info.st_mode)})", source=name)
+        if info.st_size > MAX_BYTES:
+            size = f"{info.st_size / MB:.0f} MB"
+            raise ParseError(
+                f"file is {size}; reports over {MAX_BYTES // MB} MB are refused", source=name
+            )
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=name) from exc
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a pipe"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((kind for test, kind in kinds if test(mode)), "not a file")
+
+
+def safe_name(name: str) -> str:
+    """A file name fit for messages and the store: undecodable bytes become U+FFFD.
+
+    On Linux a name that is not UTF-8 arrives with surrogate escapes, which no
+    UTF-8 encoder (the database, JSON output) accepts.
     """
     try:
-        if path.is_dir():
-            raise ParseError("is a folder, not a report file", source=path.name)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ParseError(
-                f"file is {size / MB:.0f} MB; reports over {MAX_BYTES // MB} MB are refused",
-                source=path.name,
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
-    return bytes_to_text(data, path.name)
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that escapes no byte
+        raw = name.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
-def bytes_to_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode report bytes (text or PDF) into normalised text."""
+def bytes_to_text(data: bytes, name: str, max_pages: int | None = None) -> tuple[str, str]:
+    """Decode report bytes (text or PDF) into normalised text; see `pdf_to_text` for max_pages."""
     if len(data) > MAX_BYTES:
         raise ParseError(f"file too large (over {MAX_BYTES // MB} MB)", source=name)
     if not data.strip():
         raise ParseError("file is empty", source=name)
     if data.lstrip()[:5] == PDF_MAGIC:
-        return normalise(pdf_to_text(data, name)), "pdf"
+        text = pdf_to_text(data, name, max_pages)
+        check_line_count(text, name)
+        return normalise(text), "pdf"
     text = decode(data, name)
     if not text.replace("\ufeff", "").strip():
         raise ParseError("file is empty", source=name)  # a BOM and blank lines
+    check_line_count(text, name)
     return normalise(text), "text"
+
+
+def check_line_count(text: str, name: str = "") -> None:
+    """Refuse a text of more than MAX_LINES lines (a report has a few thousand).
+
+    The parse reads every line a few times; the cap keeps a 50 MB text of
+    short lines within seconds. Line ends of any kind and page breaks count.
+    """
+    count = 1 + text.count("\n") + text.count("\r") + text.count("\f")
+    if count > MAX_LINES:
+        raise ParseError(
+            f"text has {count:,} lines; a report has a few thousand, "
+            f"and texts of over {MAX_LINES:,} lines are refused",
+            source=name or None,
+        )
 
 
 def decode(data: bytes, name: str) -> str:
@@ -95,18 +170,31 @@ def undo_mojibake(text: str) -> str:
     browsers decode them, so they are mapped back to their byte. The text is
     returned unchanged if it does not turn into valid UTF-8.
     """
-    raw = bytearray()
-    for char in text:
-        try:
-            raw += char.encode("cp1252")
-        except UnicodeEncodeError:
-            if ord(char) > 0xFF:
-                return text
-            raw.append(ord(char))
+    raw: bytes | None
+    try:
+        raw = codecs.charmap_encode(text, "strict", _CP1252_BYTES)[0]
+    except UnicodeEncodeError as exc:
+        # A character cp1252 lacks means no mojibake; a C1 control is its own byte.
+        raw = _encode_c1(text) if ord(text[exc.start]) <= 0xFF else None
+    if raw is None:
+        return text
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return text
+
+
+def _encode_c1(text: str) -> bytes | None:
+    """cp1252 bytes of a text with C1 controls, each taken as its own byte; None if
+    a character has no byte. A C1 control is first swapped for the cp1252 character
+    of its byte (one replace per control, not a loop over the text).
+    """
+    for control, char in _C1_AS_CP1252.items():
+        text = text.replace(control, char)
+    try:
+        return codecs.charmap_encode(text, "strict", _CP1252_BYTES)[0]
+    except UnicodeEncodeError:
+        return None
 
 
 def _control_share(text: str) -> float:
@@ -134,17 +222,29 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def pdf_to_text(data: bytes, name: str) -> str:
-    """Extract the text of a PDF, pages separated by form feeds."""
+def pdf_to_text(data: bytes, name: str, max_pages: int | None = None) -> str:
+    """Extract the text of a PDF, pages separated by form feeds.
+
+    With `max_pages`, a longer PDF is refused (BudgetExceeded) before any text
+    is extracted: extraction is the expensive part, and a small file can hold
+    thousands of pages sharing one large content stream.
+    """
     from pypdf import PdfReader
 
     try:
         with _quiet_pypdf():
             reader = PdfReader(BytesIO(data))
-            if reader.is_encrypted:
-                raise ParseError("PDF is encrypted; save an unprotected copy", source=name)
+            _unlock(reader, name)
+            count = len(reader.pages)
+            if max_pages is not None and count > max_pages:
+                raise BudgetExceeded(
+                    f"{name}: PDF has {count} pages, more than the {max_pages} allowed",
+                    limit="pages",
+                    value=max_pages,
+                    name=name,
+                )
             pages = [page.extract_text() or "" for page in reader.pages]
-    except ParseError:
+    except (ParseError, BudgetExceeded, MemoryError):
         raise
     except Exception as exc:  # pypdf on a broken file can raise almost anything
         detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
@@ -152,6 +252,25 @@ def pdf_to_text(data: bytes, name: str) -> str:
     if not any(p.strip() for p in pages):
         raise ParseError("PDF has no text layer (scanned?); no text to parse", source=name)
     return "\f".join(pages)
+
+
+def _unlock(reader: PdfReader, name: str) -> None:
+    """Open an encrypted PDF that has an empty user password (it opens without asking)."""
+    if not reader.is_encrypted:
+        return
+    from pypdf import PasswordType
+
+    try:
+        opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except Exception as exc:  # an encryption pypdf cannot undo here (AES needs a crypto library)
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParseError(
+            f"PDF is encrypted in a way that cannot be opened here ({detail}); "
+            "save an unprotected copy",
+            source=name,
+        ) from exc
+    if not opened:
+        raise ParseError("PDF is protected by a password; save an unprotected copy", source=name)
 
 
 def normalise(text: str) -> str:
@@ -163,6 +282,8 @@ def normalise(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = text.replace("\u00a0", " ")
+    if "\f" not in text:
+        return text  # no page breaks, no furniture to look for
     lines: list[str] = []
     page_starts: list[int] = [0]
     for raw in text.split("\n"):
@@ -179,7 +300,7 @@ def normalise(text: str) -> str:
                 lines.append(part)
         if len(lines) == before:
             lines.append("")
-    if len(page_starts) > 1:
+    if 1 < len(page_starts) <= MAX_FURNITURE_PAGES:
         _blank_furniture(lines, sorted(set(page_starts)))
     return "\n".join(lines)
 
