@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from kompass.strings import APP_TITLE
+from kompass.ui import cache
 from kompass.ui.common import current_db, ensure_store, leave_v1_mode
 
 # A local icon: a Material icon name here makes the browser fetch it from Google.
@@ -33,7 +34,8 @@ PAGES = [
 ]  # fmt: skip
 
 page = st.navigation(PAGES)
-problem = ensure_store(current_db())
+# A database that is locked, damaged or unwritable: one Swedish message, no page below it.
+problem = cache.guarded(ensure_store, current_db())
 if problem:
     st.warning(problem)
 st.sidebar.caption(

@@ -3,11 +3,19 @@
 Conventions (DESIGN.md, "Charts"): one colour per municipality everywhere
 (`color_map`), colour-blind-safe palette, values readable without colour
 (labels and hover), radar axes fixed 0–100 in area order.
+
+Plotly reads a subset of HTML in every string it draws (trace names, legend,
+hover, tick labels, annotations: `<a href>`, `<b>`, `<br>`), and names,
+labels and sub-area names come from reports and imports: every such string
+goes through `text` here, so it is shown as text. Hover templates name the
+trace with `%{fullData.name}` instead of splicing the name into the template.
 """
 
 from __future__ import annotations
 
+import html
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,7 +29,26 @@ PALETTE = [
     "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499",
 ]  # fmt: skip
 MEAN_COLOR = "#555555"
+NAME_WIDTH = 50  # characters of a legend entry (a phone's width); captions say it all
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+
+
+def text(value: object) -> str:
+    """Stored text made inert for plotly: `<`, `>` and `&` escaped (plotly shows entities)."""
+    return html.escape(str(value), quote=False)
+
+
+def trace_name(value: object) -> str:
+    """A legend entry: `text`, shortened so one long label cannot push the others away."""
+    raw = str(value)
+    if len(raw) > NAME_WIDTH:
+        raw = raw[: NAME_WIDTH - 1].rstrip() + "…"
+    return text(raw)
+
+
+def texts(values: Iterable[object]) -> list[str]:
+    """`text` of each value."""
+    return [text(v) for v in values]
 
 
 def color_map(codes: list[str]) -> dict[str, str]:
@@ -34,7 +61,7 @@ def short_area_labels(names: list[str], width: int = 22) -> list[str]:
     out = []
     for i, name in enumerate(names, start=1):
         label = name if len(name) <= width else name[: width - 1].rstrip() + "…"
-        out.append(f"{i} {label}")
+        out.append(f"{i} {text(label)}")
     return out
 
 
@@ -50,8 +77,8 @@ def wrapped_area_labels(names: list[str], width: int = 18) -> list[str]:
             else:
                 current = f"{current} {word}".strip()
         lines.append(current)
-        text = "<br>".join(lines[:2]) + ("…" if len(lines) > 2 else "")
-        out.append(f"{i} {text}")
+        shown = "<br>".join(text(line) for line in lines[:2]) + ("…" if len(lines) > 2 else "")
+        out.append(f"{i} {shown}")
     return out
 
 
@@ -88,14 +115,14 @@ def radar_figure(series: list[Series], area_names: list[str], height: int = 460)
             go.Scatterpolar(
                 r=r + r[:1],
                 theta=labels + labels[:1],
-                name=s.name,
+                name=trace_name(s.name),
                 mode="lines+markers",
                 line=dict(color=s.color, dash=s.dash, width=2.5 if s.fill else 2),
                 fill="toself" if s.fill else "none",
                 opacity=1.0,
                 fillcolor=_alpha(s.color, 0.15) if s.fill else None,
-                customdata=area_names + area_names[:1],
-                hovertemplate="%{customdata}<br>" + s.name + ": %{r:.1f}<extra></extra>",
+                customdata=texts(area_names + area_names[:1]),
+                hovertemplate="%{customdata}<br>%{fullData.name}: %{r:.1f}<extra></extra>",
             )
         )
     fig.update_polars(
@@ -117,9 +144,9 @@ def mean_markers(mean: list[float | None], labels: list[str], name: str) -> go.S
         y=labels,
         x=mean,
         mode="markers",
-        name=name,
+        name=trace_name(name),
         marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
-        hovertemplate=name + ": %{x:.1f}<extra></extra>",
+        hovertemplate="%{fullData.name}: %{x:.1f}<extra></extra>",
     )
 
 
@@ -138,16 +165,16 @@ def area_bars_figure(
             y=labels,
             x=scores,
             orientation="h",
-            name=name,
+            name=trace_name(name),
             marker_color=color,
-            customdata=area_names,
+            customdata=texts(area_names),
             hovertemplate="%{customdata}: %{x:.1f}<extra></extra>",
         )
     )
     if mean is not None:
         fig.add_trace(mean_markers(mean, labels, mean_name))
     # Values (and the difference to the mean) in a column of their own, clear of the bars.
-    text = [
+    values = [
         num(s) + (f" ({signed(s - m)})" if m is not None else "")
         for s, m in zip(scores, mean or [None] * len(scores), strict=False)
     ]
@@ -156,7 +183,7 @@ def area_bars_figure(
             y=labels,
             x=[103] * len(labels),
             mode="text",
-            text=text,
+            text=values,
             textposition="middle right",
             showlegend=False,
             hoverinfo="skip",
@@ -171,9 +198,10 @@ def subarea_figure(subareas: pd.DataFrame, color: str) -> go.Figure:
     """Sub-areas as percent of their max, grouped by area (columns of subarea_scores)."""
     df = subareas.iloc[::-1]
     labels = [
-        f"{c} {n if len(n) <= 55 else n[:54] + '…'}" for c, n in zip(df.code, df.name, strict=True)
+        text(f"{c} {n if len(n) <= 55 else n[:54] + '…'}")
+        for c, n in zip(df.code, df.name, strict=True)
     ]
-    text = [
+    values = [
         f"{num(s)} av {num(m)} ({p:.0f} %)"
         for s, m, p in zip(df.score, df["max"], df.pct, strict=True)
     ]
@@ -183,10 +211,10 @@ def subarea_figure(subareas: pd.DataFrame, color: str) -> go.Figure:
             x=df.pct,
             orientation="h",
             marker_color=color,
-            text=text,
+            text=values,
             textposition="outside",
             cliponaxis=False,
-            customdata=df.name,
+            customdata=texts(df.name),
             hovertemplate="%{customdata}<br>%{text}<extra></extra>",
         )
     )
@@ -208,14 +236,14 @@ def grouped_bars_figure(
             go.Bar(
                 x=[labels[a - 1] for a in group.area],
                 y=group.score,
-                name=str(label),
+                name=trace_name(label),
                 marker_color=colors.get(str(code), MEAN_COLOR),
                 text=[num(v, 0) for v in group.score],
                 textposition="outside",
                 textfont=dict(size=10),
                 textangle=0,
-                customdata=[area_names[a - 1] for a in group.area],
-                hovertemplate=str(label) + "<br>%{customdata}: %{y:.1f}<extra></extra>",
+                customdata=[text(area_names[a - 1]) for a in group.area],
+                hovertemplate="%{fullData.name}<br>%{customdata}: %{y:.1f}<extra></extra>",
             )
         )
     fig.update_yaxes(range=[0, 108], title="Poäng (0–100)")
@@ -233,13 +261,13 @@ def heatmap_figure(matrix: pd.DataFrame, area_names: list[str]) -> go.Figure:
     """Areas (rows) × municipalities (columns "Kommun år"), values printed in the cells."""
     labels = short_area_labels(area_names, width=40)
     z = matrix.values.astype(float).T
-    text = [[num(v) for v in row] for row in z]
+    cells = [[num(v) for v in row] for row in z]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(matrix.index),
+            x=[trace_name(label) for label in matrix.index],
             y=labels,
-            text=text,
+            text=cells,
             texttemplate="%{text}",
             colorscale="Cividis",
             zmin=0,
@@ -282,9 +310,9 @@ def dumbbell_figure(
             x=before,
             y=ys,
             mode="markers",
-            name=labels[0],
+            name=trace_name(labels[0]),
             marker=dict(color="white", size=13, line=dict(color=color, width=3)),
-            hovertemplate=labels[0] + ": %{x:.1f}<extra></extra>",
+            hovertemplate="%{fullData.name}: %{x:.1f}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -292,10 +320,10 @@ def dumbbell_figure(
             x=after,
             y=ys,
             mode="markers",
-            name=labels[1],
+            name=trace_name(labels[1]),
             marker=dict(color=color, size=13),
             text=changes,
-            hovertemplate=labels[1] + ": %{x:.1f} (%{text})<extra></extra>",
+            hovertemplate="%{fullData.name}: %{x:.1f} (%{text})<extra></extra>",
         )
     )
     # The change per area in a column of its own, clear of markers and the mean.
@@ -394,7 +422,9 @@ def map_figure(frame: pd.DataFrame, geojson: dict, height: int = 720) -> go.Figu
                 color=[_class_color(t) for t in done.total],
                 line=dict(color="#222222", width=1.5),
             ),
-            customdata=done[["code", "name", "year", "total", "framework"]].values,
+            customdata=done[["code", "name", "year", "total", "framework"]]
+            .assign(name=texts(done.name))
+            .values,
             hovertemplate="%{customdata[1]} %{customdata[2]}<br>Total: %{customdata[3]:.1f} av 800"
             "<br>%{customdata[4]}-ramverket<br>Klicka för profilen<extra></extra>",
         )

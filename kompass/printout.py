@@ -13,10 +13,12 @@ No Streamlit here.
 from __future__ import annotations
 
 import html
+import os
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -371,17 +373,15 @@ def radar_chart(facts: SummaryFacts, color: str, height: int = 460) -> go.Figure
             f"För {facts.name} {facts.year} finns bara totalpoängen, inte poäng per område, "
             "så något spindeldiagram kan inte ritas."
         )
-    # Plotly reads tags in trace names (even links); names are data, so escape them.
-    name = escape_text(facts.name)
+    # Names and labels go in raw: charts.radar_figure escapes what plotly would read as tags.
     scores = [a.score for a in facts.areas]
-    series = [charts.Series(f"{name} {facts.year}", list(scores), color, fill=True)]
+    series = [charts.Series(f"{facts.name} {facts.year}", list(scores), color, fill=True)]
     if facts.mean_label is not None and any(a.mean is not None for a in facts.areas):
         means = [a.mean for a in facts.areas]
-        label = escape_text(facts.mean_label)
-        series.append(charts.Series(label, means, charts.MEAN_COLOR, dash="dash"))
+        series.append(charts.Series(facts.mean_label, means, charts.MEAN_COLOR, dash="dash"))
     if facts.has_area_changes:
         before = [a.previous for a in facts.areas]
-        series.append(charts.Series(f"{name} {facts.previous_year}", before, color, "dot"))
+        series.append(charts.Series(f"{facts.name} {facts.previous_year}", before, color, "dot"))
     fig = charts.radar_figure(series, [a.name for a in facts.areas], height=height)
     # Radial ticks between areas 1 and 8, clear of the axis labels at the top.
     fig.update_polars(radialaxis=dict(angle=112.5, tickangle=112.5, tickfont=dict(color="#666666")))
@@ -455,10 +455,29 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(escape_text(line) for line in textwrap.wrap(text, max(width, 20)))
 
 
+# Chromium that kaleido starts for an image must not reach the internet. Kaleido's page
+# loads MathJax from a CDN unless told not to (plotly's pio.defaults.mathjax cannot: it
+# passes only a truthy value on), and Chromium itself calls Google and its start page in
+# the background; a proxy on a closed local port stops those. CHOREO_PROXY_SERVER (the
+# variable of kaleido's browser driver, choreographer) chooses another proxy.
+NO_NETWORK_PROXY = "http://127.0.0.1:9"
+
+
+def kaleido_options() -> dict[str, Any]:
+    """Options for `kaleido.Kaleido` in every export: no MathJax, no direct network access."""
+    return {
+        "mathjax": False,
+        "proxy_server": os.environ.get("CHOREO_PROXY_SERVER") or NO_NETWORK_PROXY,
+    }
+
+
 def _to_image(fig: go.Figure, fmt: str, width: int, height: int) -> bytes:
     """One kaleido call; any failure of kaleido or Chromium becomes a PrintoutError."""
+    import kaleido
+
+    opts = {"format": fmt, "width": width, "height": height, "scale": 1}
     try:
-        return bytes(fig.to_image(format=fmt, width=width, height=height, scale=1))
+        return bytes(kaleido.calc_fig_sync(fig.to_dict(), opts=opts, kopts=kaleido_options()))
     except Exception as exc:  # kaleido raises many kinds (browser missing, timeout, …)
         raise PrintoutError(
             "Diagrammet kunde inte ritas som bild. Bildexporten (kaleido) behöver "

@@ -539,16 +539,14 @@ def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataF
     """Who scores highest in `area` among the latest evaluations of the same generation.
 
     Columns: evaluation_id, code, name, year, score, strengths (list of the
-    report's strengths for that area), file_name. The municipality itself is
-    left out.
+    report's strengths for that area; empty for an imported result), file_name,
+    origin. The municipality itself is left out.
     """
     evals = evaluations(db)
     me = evals[evals.evaluation_id == evaluation_id].iloc[0]
     pool = latest_evaluations(evals[(evals.framework == me.framework) & (evals.code != me.code)])
     if pool.empty:
-        return pd.DataFrame(
-            columns=["evaluation_id", "code", "name", "year", "score", "strengths", "file_name"]
-        )
+        return pd.DataFrame(columns=_ROLE_MODEL_COLUMNS)
     ids = [int(i) for i in pool.evaluation_id]
     scores = area_scores(db, ids)
     top = scores[scores.area == area].sort_values("score", ascending=False).head(k)
@@ -565,9 +563,15 @@ def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataF
                 "score": r.score,
                 "strengths": list(mine.text),
                 "file_name": r.file_name,
+                "origin": r.origin,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=_ROLE_MODEL_COLUMNS)
+
+
+_ROLE_MODEL_COLUMNS = [
+    "evaluation_id", "code", "name", "year", "score", "strengths", "file_name", "origin",
+]  # fmt: skip
 
 
 def weakest_subareas(db: Path, evaluation_id: int, n: int = 5) -> pd.DataFrame:

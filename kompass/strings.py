@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from kompass.errors import KompassError
+
 APP_TITLE = "Kommunkompassen – jämförelser"
 SOURCE_PREFIX = "Källa: Kommunkompassen, SKR"
 CAVEAT_GENERATIONS = (
@@ -94,3 +96,63 @@ def join_words(items: list[str]) -> str:
 def long_date(day: date) -> str:
     """ "14 mars 2025"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+# --- errors (kompass.errors codes), shown instead of a traceback -------------------------
+
+STORE_ERRORS = {
+    "store_locked": "Databasen uppdateras just nu, försök igen om en stund.",
+    "store_corrupt": (
+        "Databasfilen{name} är skadad eller är ingen kompass-databas, så den kan inte läsas. "
+        "Inget har skrivits till den. Återställ en säkerhetskopia eller bygg om databasen "
+        "med kompass ingest."
+    ),
+    "store_read_only": (
+        "Databasen{name} går inte att skriva till (filen eller mappen är skrivskyddad), "
+        "så inget sparades."
+    ),
+    "store_full": (
+        "Disken där databasen{name} ligger är full, så inget sparades. "
+        "Frigör utrymme och försök igen."
+    ),
+    "store_unavailable": (
+        "Databasen{name} kunde inte öppnas. Kontrollera att databasfilen finns och går att läsa."
+    ),
+}
+BUDGET_ERRORS = {
+    "seconds": "{what} tog för lång tid att {verb} (över {value} s) och stoppades.",
+    "memory": "{what} krävde för mycket minne att {verb} (över {value} MB) och stoppades.",
+    "pages": "{what} har för många sidor (över {value}) och lästes inte.",
+}
+OTHER_ERRORS = {
+    "export_failed": "Zip-filen kunde inte skapas. Försök igen om en stund.",
+}
+UNKNOWN_ERROR = "Något gick fel ({code}). Försök igen om en stund."
+
+
+def _db_name(fields: dict[str, object]) -> str:
+    """ " (kompass.duckdb)": the database file's name, never its folder."""
+    path = str(fields.get("path") or "")
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return f" ({name})" if name else ""
+
+
+def _limit(value: float) -> str:
+    """A budget's number as set: "30", "1\u00a0024", "0,05"."""
+    return num(value) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def error_text(exc: KompassError, what: str = "Filen", verb: str = "läsa") -> str:
+    """A Swedish sentence for an expected error, naming its cause; never a path.
+
+    `what` and `verb` name the work a budget stopped ("Zip-filen", "skapa").
+    """
+    if exc.code in STORE_ERRORS:
+        return STORE_ERRORS[exc.code].format(name=_db_name(exc.fields))
+    if exc.code == "budget_exceeded":
+        limit = str(exc.fields.get("limit", ""))
+        value = exc.fields.get("value")
+        shown = _limit(value) if isinstance(value, int | float) else "gränsen"
+        template = BUDGET_ERRORS.get(limit, "{what} gick över en gräns och stoppades.")
+        return template.format(what=what, verb=verb, value=shown)
+    return OTHER_ERRORS.get(exc.code) or UNKNOWN_ERROR.format(code=exc.code)

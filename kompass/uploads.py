@@ -6,18 +6,26 @@ name is only ever stored as text (never used as a path), after cleaning.
 
 from __future__ import annotations
 
-import re
+import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+import pandas as pd
+
 from kompass import store
-from kompass.parse import Evaluation, ParseError, parse_bytes
-from kompass.strings import num
+from kompass.errors import BudgetExceeded
+from kompass.parse import Evaluation, ParseError
+from kompass.parse.budget import DEFAULT_BUDGET, Budget, parse_bytes_within
+from kompass.strings import error_text, num
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".pdf")
 # "50 MB" as the Data page and Streamlit's uploader count it (10^6 bytes); the
 # parser's own limit (50 MiB) is higher, so it never refuses an accepted upload.
 MAX_UPLOAD_MB = 50
+# Control (C0, DEL, C1), format (bidi overrides such as U+202E, zero-width marks),
+# surrogates and line/paragraph separators: invisible, or reorder what is shown.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 @dataclass
@@ -26,6 +34,7 @@ class UploadPreview:
 
     name: str
     size: int
+    sha256: str = ""
     fmt: str | None = None
     evaluation: Evaluation | None = None
     error: str | None = None
@@ -36,17 +45,32 @@ class UploadPreview:
         return self.evaluation is not None
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """The stored evaluation that saving an upload would replace (same municipality, year)."""
+
+    origin: str  # report | import | stated_in_report
+    total: float | None
+    file_name: str
+    source_note: str | None
+    same_file: bool  # the very same bytes: saving changes nothing
+
+
 def clean_name(name: str) -> str:
-    """A display-safe file name: last path part, no control characters, at most 120 chars."""
+    """A display-safe file name: last path part, no control or bidi characters, <= 120 chars."""
     base = PurePath(name.replace("\\", "/")).name
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).strip() or "uppladdad-rapport"
-    return base[-120:]
+    base = "".join(c for c in base if unicodedata.category(c) not in HIDDEN_CATEGORIES)
+    return (base.strip() or "uppladdad-rapport")[-120:]
 
 
-def preview_upload(data: bytes, name: str) -> UploadPreview:
-    """Parse an upload without storing it; never raises for bad input."""
+def preview_upload(data: bytes, name: str, budget: Budget = DEFAULT_BUDGET) -> UploadPreview:
+    """Parse an upload (in a worker process, within `budget`) without storing it.
+
+    Never raises for bad input: a refusal, a parse error or an exceeded budget
+    becomes `preview.error`, in Swedish.
+    """
     safe = clean_name(name)
-    preview = UploadPreview(name=safe, size=len(data))
+    preview = UploadPreview(name=safe, size=len(data), sha256=hashlib.sha256(data).hexdigest())
     if not safe.lower().endswith(ALLOWED_SUFFIXES):
         preview.error = "Filtypen stöds inte: ladda upp en rapport som .txt, .md eller .pdf."
     elif len(data) > MAX_UPLOAD_MB * 1_000_000:
@@ -54,11 +78,36 @@ def preview_upload(data: bytes, name: str) -> UploadPreview:
         preview.error = f"Filen är för stor ({size} MB); gränsen är {MAX_UPLOAD_MB} MB."
     else:
         try:
-            preview.evaluation, preview.fmt = parse_bytes(data, safe)
+            preview.evaluation, preview.fmt = parse_bytes_within(data, safe, budget)
             preview.warnings = list(preview.evaluation.warnings)
         except ParseError as exc:
             preview.error = f"Filen kunde inte läsas som en Kommunkompass-rapport: {exc}"
+        except BudgetExceeded as exc:
+            preview.error = error_text(exc)
+        except RuntimeError:  # a parser bug (parse_bytes_within's contract), not the file's
+            preview.error = (
+                "Filen kunde inte läsas på grund av ett fel i programmet. "
+                "Rapportera gärna filen till den som driver tjänsten."
+            )
     return preview
+
+
+def replacement(preview: UploadPreview, evaluations: pd.DataFrame) -> Replacement | None:
+    """What saving this preview would replace, from `queries.evaluations`; None if nothing."""
+    ev = preview.evaluation
+    if ev is None or evaluations.empty:
+        return None
+    same = evaluations[(evaluations.code == ev.municipality_code) & (evaluations.year == ev.year)]
+    if same.empty:
+        return None
+    row = same.iloc[0]
+    return Replacement(
+        origin=str(row.origin),
+        total=None if pd.isna(row.total) else float(row.total),
+        file_name=str(row.file_name),
+        source_note=None if pd.isna(row.source_note) else str(row.source_note),
+        same_file=bool(row.origin == "report" and row.sha256 == preview.sha256),
+    )
 
 
 def save_upload(preview: UploadPreview, data: bytes, db: Path) -> store.IngestResult:

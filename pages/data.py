@@ -1,14 +1,91 @@
 """Data: what is stored and where it came from; downloads; uploads and imports."""
 
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from kompass import imports, store, uploads
-from kompass.strings import DISCREPANCY, num
+from kompass import imports, uploads
+from kompass.errors import KompassError
+from kompass.strings import DISCREPANCY, error_text, num
 from kompass.ui import cache
-from kompass.ui.common import current_db, leave_v1_mode, load_evaluations
+from kompass.ui.common import current_db, leave_v1_mode, load_evaluations, plain
 
 BROWSE_ROWS = 1000
+IMPORT_MB = imports.MAX_IMPORT_BYTES // 1_000_000
+IMPORT_LINES = 50  # lines of skipped rows or errors shown after an import
+ORIGIN_TEXT = {
+    "report": "från rapporten {file}",
+    "import": "importerat resultat, källa {source}",
+    "stated_in_report": "uppgift ur den senare rapporten {file}",
+}
+SAVED = {
+    "added": "sparad",
+    "replaced": "sparad och ersatte den tidigare versionen",
+    "unchanged": "fanns redan, inget ändrades",
+    "superseded": "sparades inte: en nyare version av rapporten har redan ersatt den",
+}
+
+
+def file_size(n_bytes: int) -> str:
+    """ "51 kB", "12,3 MB" (10^3 and 10^6 bytes, as the upload limit counts)."""
+    if n_bytes < 1_000_000:
+        return f"{num(max(1, round(n_bytes / 1000)))} kB"
+    return f"{num(n_bytes / 1_000_000)} MB"
+
+
+def upload_preview(upload: Any) -> uploads.UploadPreview:
+    """The preview of this upload, parsed once per file (not on every rerun)."""
+    held = st.session_state.get("upload_preview")
+    if held is None or held[0] != upload.file_id:
+        with st.spinner("Läser rapporten …"):
+            held = (upload.file_id, uploads.preview_upload(upload.getvalue(), upload.name))
+        st.session_state["upload_preview"] = held
+    return held[1]
+
+
+def show_replacement(preview: uploads.UploadPreview, db: Path) -> None:
+    """Warn before saving replaces a stored evaluation of the same municipality and year."""
+    old = uploads.replacement(preview, cache.evaluations(db))
+    ev = preview.evaluation
+    if old is None or ev is None:
+        return
+    if old.same_file:
+        st.info("Den här rapporten finns redan i databasen; inget ändras om du sparar den.")
+        return
+    template = ORIGIN_TEXT.get(old.origin, "{file}")
+    origin = template.format(file=old.file_name, source=old.source_note or "–")
+    st.warning(
+        plain(
+            f"Databasen har redan {ev.municipality} {ev.year}: {num(old.total)} poäng "
+            f"({origin}). Sparar du ersätts den av den nya rapportens {num(ev.total)} poäng."
+        )
+    )
+
+
+def n_rows(n: int) -> str:
+    return f"{num(n)} rad" if n == 1 else f"{num(n)} rader"
+
+
+def show_import_result(result: imports.ImportResult) -> None:
+    """What an import stored, skipped and replaced; the file's values shown as plain text."""
+    again = " (filen fanns redan, inget ändrades)" if result.status == "unchanged" else ""
+    stored = "sparad" if result.rows_stored == 1 else "sparade"
+    st.success(f"Importerat: {n_rows(result.rows_stored)} {stored}{again}.")
+    for rows, what in [
+        (result.skipped, "hoppades över"),
+        (result.replaced, "ersatte tidigare värden"),
+    ]:
+        if rows:
+            st.warning(f"{n_rows(len(rows))} {what}:")
+            # st.text: a reason quotes the file (names, sources), never rendered as Markdown.
+            st.text("\n".join(f"Rad {line}: {text}" for line, text in rows[:IMPORT_LINES]))
+            if len(rows) > IMPORT_LINES:
+                st.caption(f"Visar {IMPORT_LINES} av {len(rows)}.")
+    if result.warnings:
+        st.text("Varningar:\n" + "\n".join(result.warnings[:IMPORT_LINES]))
+
 
 leave_v1_mode()
 db = current_db()
@@ -99,19 +176,25 @@ with tabs[1]:
     )
     formats = {"csv": "CSV (svenska Excel)", "xlsx": "Excel (.xlsx)", "parquet": "Parquet"}
     fmt = st.radio("Format", list(formats), format_func=formats.get, horizontal=True, key="w_fmt")
-    # Building every table (and an Excel workbook) takes a while at national scale: on request.
+    # Building every table (and an Excel workbook) takes a while at national scale: on
+    # request, in a worker process (cache.export_zip), so other sessions never wait.
     if st.button("Skapa zip-fil med alla tabeller", key="make_zip"):
         st.session_state[f"zip:{fmt}"] = True
     if st.session_state.get(f"zip:{fmt}"):
-        with st.spinner("Packar tabellerna …"):
-            data = cache.export_zip(db, fmt)
-        st.download_button(
-            f"Ladda ner alla tabeller: {formats[fmt]}",
-            data,
-            file_name=f"kommunkompassen-{fmt}.zip",
-            mime="application/zip",
-            key=f"dl_{fmt}",
-        )
+        try:
+            with st.spinner("Packar tabellerna …"):
+                data = cache.export_zip(db, fmt)
+        except KompassError as exc:
+            st.session_state[f"zip:{fmt}"] = False
+            st.error(error_text(exc, what="Zip-filen", verb="skapa"))
+        else:
+            st.download_button(
+                f"Ladda ner alla tabeller: {formats[fmt]}",
+                data,
+                file_name=f"kommunkompassen-{fmt}.zip",
+                mime="application/zip",
+                key=f"dl_{fmt}",
+            )
     one = st.selectbox("En tabell som CSV", cache.tidy_table_names(db), key="w_one")
     st.download_button(
         f"Ladda ner {one}.csv",
@@ -123,20 +206,30 @@ with tabs[1]:
 
 with tabs[2]:
     st.write(
-        "Ladda upp en Kommunkompass-rapport (.txt, .md eller .pdf med textlager, högst 50 MB). "
-        "Du ser först vad som lästes ut; inget sparas förrän du trycker på knappen."
+        "Ladda upp en Kommunkompass-rapport (.txt, .md eller .pdf med textlager, högst "
+        f"{uploads.MAX_UPLOAD_MB} MB). Du ser först vad som lästes ut; inget sparas förrän du "
+        "trycker på knappen."
     )
-    upload = st.file_uploader("Rapport", type=["txt", "md", "pdf"], key="w_upload")
+    # No type filter: Streamlit would refuse other files in English; preview_upload
+    # refuses them in Swedish. The size limit is Streamlit's (its refusal stays English).
+    upload = st.file_uploader(
+        "Rapport (.txt, .md eller .pdf)",
+        key="w_upload",
+        max_upload_size=uploads.MAX_UPLOAD_MB,
+        help=f"Dra filen hit eller välj den. Högst {uploads.MAX_UPLOAD_MB} MB.",
+    )
     if upload is not None:
-        data = upload.getvalue()
-        preview = uploads.preview_upload(data, upload.name)
+        preview = upload_preview(upload)
+        st.text(f"Fil: {preview.name} ({file_size(preview.size)})")
         if preview.error:
-            st.error(preview.error)
-        else:
+            st.error(plain(preview.error))
+        elif preview.evaluation is not None:
             ev = preview.evaluation
             st.success(
-                f"{ev.municipality} {ev.year} ({ev.framework}-ramverket): "
-                f"{num(ev.total)} av 800 poäng"
+                plain(
+                    f"{ev.municipality} {ev.year} ({ev.framework}-ramverket): "
+                    f"{num(ev.total)} av 800 poäng"
+                )
             )
             st.dataframe(
                 pd.DataFrame(
@@ -157,26 +250,21 @@ with tabs[2]:
                     f"Motsägelse i {where}: rapporten anger {num(d.stated)} (rad {d.line}), "
                     f"{num(d.chosen)} används."
                 )
-            for w in preview.warnings:
-                st.caption(f"Varning: {w}")
+            if preview.warnings:
+                st.text("\n".join(f"Varning: {w}" for w in preview.warnings))
+            show_replacement(preview, db)
             if st.button("Spara i databasen", type="primary", key="save_upload"):
                 try:
-                    result = uploads.save_upload(preview, data, db)
-                except store.StoreLockedError:
-                    st.error(
-                        "Databasen används just nu av en annan process. Försök igen om en stund."
-                    )
+                    result = uploads.save_upload(preview, upload.getvalue(), db)
+                except KompassError as exc:
+                    st.error(error_text(exc))
                 else:
                     cache.clear()
-                    verb = {
-                        "added": "sparad",
-                        "replaced": "sparad och ersatte den tidigare versionen",
-                        "unchanged": "fanns redan, inget ändrades",
-                    }[result.status]
-                    st.success(f"{ev.municipality} {ev.year} {verb}.")
+                    verb = SAVED.get(result.status, result.status)
+                    st.success(plain(f"{ev.municipality} {ev.year} {verb}."))
                     st.page_link(
                         "pages/profil.py",
-                        label=f"Öppna profilen för {ev.municipality} {ev.year}",
+                        label=plain(f"Öppna profilen för {ev.municipality} {ev.year}"),
                         query_params={"kommun": ev.municipality_code, "ar": str(ev.year)},
                     )
 
@@ -195,24 +283,24 @@ with tabs[3]:
     with st.expander("Kolumner för medelvärden"):
         st.code("etikett;ramverk;ar;antal_kommuner;omrade1;…;omrade8;total;kalla", language=None)
     kind = st.radio("Vad importeras?", ["Resultat", "Medelvärden"], horizontal=True, key="w_kind")
-    csv_file = st.file_uploader("CSV-fil", type=["csv", "txt"], key="w_import")
+    csv_file = st.file_uploader(
+        "CSV-fil (.csv eller .txt)",
+        key="w_import",
+        max_upload_size=IMPORT_MB,
+        help=f"Semikolon- eller kommaseparerad, högst {IMPORT_MB} MB.",
+    )
     if csv_file is not None and st.button("Importera", key="do_import"):
         handler = imports.import_scores if kind == "Resultat" else imports.import_reference
         try:
             result = handler(csv_file.getvalue(), uploads.clean_name(csv_file.name), db)
         except imports.ImportValidationError as exc:
-            st.error("Inget sparades. " + f"{len(exc.errors)} fel:")
-            st.text("\n".join(exc.errors[:50]))
-        except store.StoreLockedError:
-            st.error("Databasen används just nu av en annan process. Försök igen om en stund.")
+            st.error(f"Inget sparades. {len(exc.errors)} fel:")
+            st.text("\n".join(exc.errors[:IMPORT_LINES]))
+        except KompassError as exc:
+            st.error(error_text(exc))
         else:
             cache.clear()
-            st.success(
-                f"Importerat: {result.rows} rader"
-                + ("" if result.status != "unchanged" else " (filen fanns redan)")
-            )
-            for line, reason in result.skipped:
-                st.caption(f"Rad {line} hoppades över: {reason}")
+            show_import_result(result)
 
 if evals is not None and not evals.empty:
-    st.caption(f"Databas: {db.name} · {len(evals)} utvärderingar.")
+    st.caption(plain(f"Databas: {db.name} · {len(evals)} utvärderingar."))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.strings import KIND
+from kompass.strings import KIND, num
 from kompass.ui import cache, urlstate
 from kompass.ui.common import (
     current_db,
@@ -13,8 +13,6 @@ from kompass.ui.common import (
     load_evaluations,
     plain,
 )
-
-MAX_GROUPS = 30
 
 leave_v1_mode()
 db = current_db()
@@ -67,8 +65,7 @@ chosen = st.sidebar.multiselect(
 low, high = int(evals.year.min()), int(evals.year.max())
 years = st.sidebar.slider("År", low, high, (low, high)) if low < high else (low, high)
 
-hits = cache.query(
-    "search_findings",
+found = cache.findings_page(
     db,
     q,
     None if area == "alla" else int(area),
@@ -76,31 +73,27 @@ hits = cache.query(
     chosen or None,
     years,
 )
-n_evaluations = hits[["code", "year"]].drop_duplicates().shape[0]
-st.markdown(f"**{len(hits)} träffar** i {n_evaluations} utvärderingar")
-if hits.empty:
+st.markdown(f"**{num(found.n_hits)} träffar** i {num(found.n_evaluations)} utvärderingar")
+if found.hits.empty:
     st.info("Inga träffar. Pröva ett kortare ord eller ta bort ett filter.")
     st.stop()
 
-counts = hits.pivot_table(
-    index="area", columns="kind", values="text", aggfunc="count", fill_value=0
-).rename(columns=KIND)
+counts = found.counts.rename(columns=KIND)
 counts.index = [f"Område {a}" for a in counts.index]
 with st.expander("Antal träffar per område och typ"):
     st.dataframe(counts, width="stretch")
 
-keys = hits[["name", "year", "file_name"]].drop_duplicates()
-shown = hits.merge(keys.head(MAX_GROUPS), on=["name", "year", "file_name"])
-groups = list(shown.groupby(["name", "year", "file_name"], sort=False))
-if len(keys) > MAX_GROUPS:
+hits = found.hits
+if len(hits) < found.n_hits:
     st.caption(
-        f"Visar de första {MAX_GROUPS} av {len(keys)} utvärderingarna (i bokstavsordning). "
-        "Förfina sökningen med ett ord, ett område, en typ eller kommuner för att se resten; "
-        "alla fynd finns också att ladda ner på sidan Data."
+        f"Visar {num(len(hits))} av {num(found.n_hits)} träffar, i de första "
+        f"{found.n_shown_evaluations} av {num(found.n_evaluations)} utvärderingarna "
+        "(i bokstavsordning). Förfina sökningen med ett ord, ett område, en typ eller "
+        "kommuner för att se resten; alla fynd finns också att ladda ner på sidan Data."
     )
-for (name, year, file_name), group in groups:
+for (name, year, file_name), group in hits.groupby(["name", "year", "file_name"], sort=False):
     n_hits = f"{len(group)} träff" + ("ar" if len(group) != 1 else "")
-    with st.expander(f"{name} {year} – {n_hits}", expanded=len(hits) <= 40):
+    with st.expander(f"{plain(name)} {year} – {n_hits}", expanded=found.n_hits <= 40):
         # One markdown block per evaluation: thousands of elements would stall the page.
         blocks = []
         for (area_no, area_name), by_area in group.groupby(["area", "area_name"], sort=True):
@@ -111,4 +104,5 @@ for (name, year, file_name), group in groups:
             ]
             blocks.append("")
         st.markdown("\n".join(blocks))
-        st.caption(f"Källa: Kommunkompassen, SKR; rapport {file_name}")
+        # A stored file name is text, never markup (it may hold a link or an image).
+        st.caption(f"Källa: Kommunkompassen, SKR; rapport {plain(file_name)}")

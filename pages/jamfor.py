@@ -3,9 +3,17 @@
 import streamlit as st
 
 from kompass import charts, queries
-from kompass.strings import CAVEAT_GENERATIONS, PRESETS, signed, source_caption
+from kompass.strings import CAVEAT_GENERATIONS, PRESETS, signed
 from kompass.ui import cache, urlstate, widgets
-from kompass.ui.common import current_db, empty_state, leave_v1_mode, load_evaluations
+from kompass.ui.common import (
+    current_db,
+    empty_state,
+    leave_v1_mode,
+    load_evaluations,
+    plain,
+    plain_table,
+    source_text,
+)
 
 leave_v1_mode()
 
@@ -46,7 +54,7 @@ else:
     urlstate.write_param("med", None, None)
     chosen = list(cache.query("peers", db, code, preset, k).code)
     if not chosen:
-        base_name = names_by_code[code]
+        base_name = plain(names_by_code[code])
         st.info(
             f"Ingen av {base_name}s {PRESETS[preset].lower()} har någon utvärdering i databasen. "
             "Här visas i stället de närmaste utvärderade kommunerna."
@@ -56,7 +64,7 @@ else:
             st.page_link(
                 "pages/jamfor.py",
                 label="Jämför i stället med samma län: "
-                + ", ".join(names_by_code[c] for c in county),
+                + ", ".join(plain(names_by_code[c]) for c in county),
                 query_params={"kommun": code, "urval": "lan"},
                 icon=":material/arrow_forward:",
             )
@@ -79,21 +87,21 @@ area_names = cache.query("area_names", db, base.framework)
 colors = charts.color_map(list(evals.code))
 dropped = sorted(set(names_by_code[c] for c in chosen) - set(scores.name))
 if dropped:
-    st.caption("Utelämnade (annan ramverksgeneration): " + ", ".join(dropped) + ".")
+    st.caption("Utelämnade (annan ramverksgeneration): " + plain(", ".join(dropped)) + ".")
 if scores.mapped.any():
     st.warning(CAVEAT_GENERATIONS)
 with st.expander("Så översätts områden mellan generationerna"):
     st.dataframe(cache.query("framework_mapping", db), hide_index=True)
 
 labels = list(dict.fromkeys(scores.label))
-st.markdown("**Jämförs:** " + ", ".join(labels))
+st.markdown("**Jämförs:** " + plain(", ".join(labels)))
 wide = scores.pivot_table(index="label", columns="area", values="score").reindex(labels)
 radar = [
     charts.Series(label, list(wide.loc[label]), colors[c], fill=i == 0)
     for i, (label, c) in enumerate(dict(zip(scores.label, scores.code, strict=False)).items())
 ][:RADAR_MAX]
 files = list(evals[evals.evaluation_id.isin(ids)].file_name)
-source = source_caption(files, "Varje värde gäller året som står efter kommunnamnet.")
+source = source_text(files, "Varje värde gäller året som står efter kommunnamnet.")
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(charts.radar_figure(radar, area_names), key="cmp_radar")
@@ -103,9 +111,9 @@ with left:
             "värmekartan."
         )
 with right:
-    st.markdown(f"**Skillnad: {labels[0]} minus övriga**")
+    st.markdown(f"**Skillnad: {plain(labels[0])} minus övriga**")
     diff = queries.difference_table(wide, area_names)
-    st.table(diff.map(signed))
+    st.table(plain_table(diff.map(signed)))
     st.caption("Positivt tal: baskommunen har fler poäng.")
 st.caption(source)
 st.plotly_chart(charts.grouped_bars_figure(scores, area_names, colors), key="cmp_bars")

@@ -3,9 +3,16 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.strings import num, source_caption
+from kompass.strings import ORIGIN, num
 from kompass.ui import cache, widgets
-from kompass.ui.common import current_db, empty_state, leave_v1_mode, load_evaluations, plain
+from kompass.ui.common import (
+    current_db,
+    empty_state,
+    leave_v1_mode,
+    load_evaluations,
+    plain,
+    source_text,
+)
 
 leave_v1_mode()
 db = current_db()
@@ -29,9 +36,9 @@ names = cache.query("area_names", db, row.framework)
 scores = list(cache.query("scores_wide", db, [int(row.evaluation_id)]).loc[row.evaluation_id])
 n_peers = int((latest.framework == row.framework).sum()) - 1
 st.caption(
-    f"Utgår från {row['name']}s senaste utvärdering ({row.year}, {row.framework}-ramverket). "
-    f"Jämförs med den senaste utvärderingen av {n_peers} andra kommuner i samma "
-    "ramverksgeneration."
+    f"Utgår från {plain(row['name'])}s senaste utvärdering med poäng per område ({row.year}, "
+    f"{row.framework}-ramverket, {ORIGIN[row.origin]}). Jämförs med den senaste utvärderingen "
+    f"av {n_peers} andra kommuner i samma ramverksgeneration."
 )
 if n_peers == 0:
     st.info("Det finns inga andra utvärderade kommuner i samma ramverksgeneration ännu.")
@@ -41,19 +48,30 @@ st.subheader("Svagaste områden")
 for area, name, score in queries.weakest_areas(scores, names, 3):
     models = cache.query("role_models", db, int(row.evaluation_id), area, 3)
     with st.container(border=True):
-        st.markdown(f"**{area} {name}** – {row['name']}: {num(score)} poäng")
+        st.markdown(f"**{area} {plain(name)}** – {plain(row['name'])}: {num(score)} poäng")
         if models.empty:
             st.write("Ingen annan kommun har poäng i det här området.")
         for m in models.itertuples():
             better = m.score - score
             verdict = f"{num(better)} poäng högre" if better > 0 else "inte högre"
             st.markdown(f"{plain(m.name)} {m.year}: {num(m.score)} poäng ({verdict})")
-            items = "\n".join(f"- {plain(t)}" for t in m.strengths) or "- (inga styrkor angivna)"
-            st.markdown(items)
-        st.caption(source_caption([row.file_name, *list(models.file_name)]))
+            # Imported results carry scores only: no report, so no strengths to quote.
+            none = "(importerat resultat, ingen rapporttext)" if m.origin == "import" else None
+            items = "\n".join(f"- {plain(t)}" for t in m.strengths)
+            st.markdown(items or f"- {none or '(inga styrkor angivna)'}")
+        st.caption(source_text([row.file_name, *list(models.file_name)]))
 
 st.subheader("Svagaste delområden, andel av maxpoäng")
 subs = cache.query("weakest_subareas", db, int(row.evaluation_id), 5)
+if subs.empty:
+    # An imported result (area scores only) has no sub-areas to rank.
+    st.info(
+        f"Delområdespoäng saknas för {plain(row['name'])}s utvärdering {row.year} "
+        f"({ORIGIN[row.origin]}), så de svagaste delområdena kan inte visas. "
+        "Förebilderna per område ovan bygger på områdespoängen."
+    )
+    st.caption(source_text([row.file_name]))
+    st.stop()
 table = subs.assign(
     Delområde=subs.code + " " + subs.name,
     Andel=subs.pct.round(0),
@@ -77,5 +95,5 @@ st.dataframe(
 )
 st.caption(
     "Delområden jämförs bara när både kod och namn stämmer, eftersom delområdena ändrats "
-    "mellan åren. " + source_caption([row.file_name])
+    "mellan åren. " + source_text([row.file_name])
 )

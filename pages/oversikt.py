@@ -3,9 +3,16 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.strings import num, source_caption
+from kompass.strings import num
 from kompass.ui import cache
-from kompass.ui.common import current_db, empty_state, leave_v1_mode, load_evaluations
+from kompass.ui.common import (
+    current_db,
+    empty_state,
+    leave_v1_mode,
+    load_evaluations,
+    plain,
+    source_text,
+)
 
 leave_v1_mode()
 db = current_db()
@@ -26,8 +33,10 @@ cols[0].metric("Utvärderingar", len(evals))
 cols[1].metric("Kommuner", f"{evals.code.nunique()} av 290")
 cols[2].metric("År", f"{evals.year.min()}–{evals.year.max()}")
 if not refs.empty:
-    cols[3].metric("Referensmedel (av 800)", num(refs.total.iloc[-1]), help=refs.source.iloc[-1])
-    cols[3].caption(refs.label.iloc[-1])
+    cols[3].metric(
+        "Referensmedel (av 800)", num(refs.total.iloc[-1]), help=plain(refs.source.iloc[-1])
+    )
+    cols[3].caption(plain(refs.label.iloc[-1]))
 
 left, right = st.columns([1, 1])
 with left:
@@ -39,7 +48,7 @@ with left:
         config={"scrollZoom": False, "displayModeBar": False},
     )
     st.caption(
-        source_caption(
+        source_text(
             list(evals.file_name),
             "Grå: ingen utvärdering i databasen. Kartgränser: okfse/sweden-geojson (förenklade).",
         )
@@ -92,6 +101,6 @@ st.dataframe(
         **area_cols,
     },
 )
-st.caption("O1–O8 är områdena 1–8. " + source_caption(list(ranked.file_name)))
+st.caption("O1–O8 är områdena 1–8. " + source_text(list(ranked.file_name)))
 with st.expander("Områdenas namn i de två ramverksgenerationerna"):
     st.dataframe(cache.query("framework_mapping", db), hide_index=True)

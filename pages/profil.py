@@ -1,10 +1,12 @@
 """Kommunprofil: one evaluation against the mean and the previous evaluation."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from kompass import charts, printout, queries
-from kompass.strings import DISCREPANCY, KIND, num, signed, source_caption
+from kompass.strings import DISCREPANCY, KIND, num, signed
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
     current_db,
@@ -14,6 +16,8 @@ from kompass.ui.common import (
     leave_v1_mode,
     load_evaluations,
     plain,
+    plain_table,
+    source_text,
 )
 
 leave_v1_mode()
@@ -32,11 +36,13 @@ color = colors[code]
 names = cache.query("area_names", db, row.framework)
 mean = widgets.mean_picker(db, row.framework)
 prev = queries.previous_evaluation(evals, code, year)
+imported = row.origin == "import"
 
-st.header(f"{row['name']} {row.year}")
+st.header(f"{plain(row['name'])} {row.year}")
 st.markdown(
-    f"{row.county_name} · kommungrupp {row.kommungrupp_code} {row.kommungrupp_name} · "
-    f"{num(row.population)} invånare ({row.population_year}, källa: SCB via Kolada)"
+    f"{plain(row.county_name)} · kommungrupp {plain(row.kommungrupp_code)} "
+    f"{plain(row.kommungrupp_name)} · {num(row.population)} invånare "
+    f"({row.population_year}, källa: SCB via Kolada)"
 )
 st.caption(evaluation_sentence(row) + " " + evaluators_sentence(row))
 
@@ -55,8 +61,8 @@ cols[0].metric(
     else f"{signed(row.total - mean.total, minus='-')} mot medel",
 )
 if mean is not None:
-    cols[1].metric("Medelvärde (av 800)", num(mean.total), help=mean.source)
-    cols[1].caption(mean.label)
+    cols[1].metric("Medelvärde (av 800)", num(mean.total), help=plain(mean.source))
+    cols[1].caption(plain(mean.label))
 if prev is not None:
     cols[2].metric(
         f"Förra utvärderingen ({prev.year})",
@@ -88,9 +94,9 @@ with left:
     st.plotly_chart(charts.radar_figure(series, names), key="radar")
 with right:
     # A static table: the eight rows fit, and it is lighter for the browser than a grid.
-    st.table(queries.formatted(table).set_index("Område"))
-caption_extra = "" if mean is None else f"Medelvärde: {mean.source}."
-st.caption(source_caption([row.file_name], caption_extra))
+    st.table(plain_table(queries.formatted(table).set_index("Område")))
+caption_extra = "" if mean is None else f"Medelvärde: {plain(mean.source)}."
+st.caption(source_text([row.file_name], caption_extra))
 st.plotly_chart(
     charts.area_bars_figure(
         values,
@@ -103,7 +109,7 @@ st.plotly_chart(
     key="area_bars",
 )
 st.caption(
-    source_caption(
+    source_text(
         [row.file_name],
         "Staplarna visar poängen, strecket medelvärdet; "
         "talet inom parentes är skillnaden mot medelvärdet.",
@@ -113,15 +119,23 @@ st.caption(
 st.subheader("Delområden, andel av maxpoäng")
 subs = cache.query("subarea_scores", db, int(row.evaluation_id))
 if subs.empty:
-    st.info("Delområdespoäng saknas för den här utvärderingen.")
+    st.info(
+        "Delområdespoäng saknas för den här utvärderingen"
+        + (" (ett importerat resultat har bara poäng per område)." if imported else ".")
+    )
 else:
     st.plotly_chart(charts.subarea_figure(subs, color), key="subareas")
-    st.caption(source_caption([row.file_name], "Tabellen 'Översikt av poängfördelning'."))
+    st.caption(source_text([row.file_name], "Tabellen 'Översikt av poängfördelning'."))
 
 st.subheader("Styrkor och förbättringsmöjligheter")
 found = cache.query("findings", db, int(row.evaluation_id))
+if found.empty and imported:
+    st.info(
+        "Ett importerat resultat har inga styrkor eller förbättringsmöjligheter; "
+        "de står bara i utvärderingsrapporterna."
+    )
 for area, name in enumerate(names, start=1):
-    with st.expander(f"{area} {name} – {num(values[area - 1])} poäng"):
+    with st.expander(f"{area} {plain(name)} – {num(values[area - 1])} poäng"):
         cols = st.columns(3)
         for col, kind in zip(cols, KIND, strict=True):
             items = found[(found.area == area) & (found.kind == kind)].text
@@ -131,7 +145,11 @@ for area, name in enumerate(names, start=1):
 st.subheader("Motsägelser i rapporten")
 disc = cache.query("discrepancies", db, int(row.evaluation_id))
 if disc.empty:
-    st.write("Rapportens siffror stämmer överens med varandra.")
+    st.write(
+        "Det importerade resultatets siffror stämmer överens med varandra."
+        if imported
+        else "Rapportens siffror stämmer överens med varandra."
+    )
 else:
     st.write(
         "Där rapporten anger olika värden för samma sak används delområdestabellens "
@@ -167,7 +185,7 @@ with st.container(border=True):
                 page_html = cache.summary_html(db, code, int(row.year), mean_key)
                 png = cache.radar_png(db, code, int(row.year), mean_key)
         except printout.PrintoutError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             base = f"kommunkompassen-{code}-{row.year}"
             cols = st.columns(2)
@@ -186,9 +204,10 @@ with st.container(border=True):
                 key="dl_png",
             )
 
+slug = re.sub(r"[^\w-]+", "-", row["name"].lower())  # a stored name is no file name
 st.download_button(
     "Ladda ner områdespoängen (CSV)",
     table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig"),
-    file_name=f"kommunkompassen-{row['name'].lower()}-{row.year}.csv",
+    file_name=f"kommunkompassen-{slug}-{row.year}.csv",
     mime="text/csv",
 )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import charts, queries
-from kompass.strings import num, signed, source_caption
+from kompass.strings import ORIGIN, join_words, num, signed
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
     current_db,
@@ -11,6 +11,9 @@ from kompass.ui.common import (
     evaluators_sentence,
     leave_v1_mode,
     load_evaluations,
+    plain,
+    plain_table,
+    source_text,
 )
 
 leave_v1_mode()
@@ -24,9 +27,18 @@ if evals is None or evals.empty:
 code = widgets.municipality_picker(evals)
 mine = evals[(evals.code == code) & (evals.n_areas == 8)].sort_values("year")
 name = evals[evals.code == code].name.iloc[0]
+totals_only = evals[(evals.code == code) & (evals.n_areas < 8)].sort_values("year")
+if not totals_only.empty:
+    # Evaluations known by their total only (imports) have no per-area change to draw.
+    listed = [
+        f"{y} ({num(t)} av 800, {ORIGIN[o]})"
+        for y, t, o in totals_only[["year", "total", "origin"]].itertuples(index=False)
+    ]
+    st.caption(f"Med bara totalpoäng (visas inte i diagrammet): {join_words(listed)}.")
 if len(mine) < 2:
+    count = "ingen utvärdering" if mine.empty else "bara en utvärdering"
     st.info(
-        f"{name} har bara en utvärdering med poäng per område i databasen. Här visas "
+        f"{plain(name)} har {count} med poäng per område i databasen. Här visas "
         "förändringen per område mellan två utvärderingar av samma kommun, jämfört med medelvärdet."
     )
     multi = queries.multi_evaluated(evals)
@@ -34,7 +46,9 @@ if len(mine) < 2:
         st.write("Kommuner med två eller fler utvärderingar:")
         for other in multi:
             other_name = evals[evals.code == other].name.iloc[0]
-            st.page_link("pages/utveckling.py", label=other_name, query_params={"kommun": other})
+            st.page_link(
+                "pages/utveckling.py", label=plain(other_name), query_params={"kommun": other}
+            )
     st.stop()
 
 years = [int(y) for y in mine.year]
@@ -58,8 +72,8 @@ total_cols[1].metric(
     delta=signed(after_row.total - before_row.total, minus="-"),
 )
 if mean is not None and mean.total is not None:
-    total_cols[2].metric("Medelvärde (av 800)", num(mean.total), help=mean.source)
-    total_cols[2].caption(mean.label)
+    total_cols[2].metric("Medelvärde (av 800)", num(mean.total), help=plain(mean.source))
+    total_cols[2].caption(plain(mean.label))
 
 if first < 2020 <= second or before_row.framework != after_row.framework:
     st.warning(
@@ -80,10 +94,10 @@ st.plotly_chart(
     key="dumbbell",
 )
 st.caption(
-    source_caption(
+    source_text(
         sorted({before_row.file_name, after_row.file_name}),
         evaluators_sentence(before_row).replace("Källa", f"{first}, källa"),
     )
 )
 table = queries.change_table(before, after, area_names, None if mean is None else list(mean.scores))
-st.table(queries.formatted(table).set_index("Område"))
+st.table(plain_table(queries.formatted(table).set_index("Område")))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,9 +69,10 @@ def values(v: Any) -> list[float]:
 
 
 def texts(at: AppTest) -> str:
+    """Markdown, captions and metrics as shown (backslash escapes and word joiners removed)."""
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts)).replace("\u2060", "")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -195,3 +198,130 @@ def test_compare_puts_the_base_first_whatever_its_name(sample_db: Path, use_db: 
     names = [t["name"] for t in figure(at, "cmp_radar")["data"]]
     assert names[0] == "Sala 2023"
     assert any("Skillnad: Sala 2023 minus övriga" in m.value for m in at.markdown)
+
+
+# --- evaluations imported without sub-areas (issue 8, item 11) ----------------------------
+
+# Published results (kompass import-scores): Ale with area scores only (no sub-areas, no
+# findings), Alingsås and Svenljunga 2024 with a total only, Burlöv 2016 with area scores
+# in the 2010 series. Ale sorts first, so it is every page's default municipality.
+AREA_COLUMNS = ";".join(f"omrade{n}" for n in range(1, 9))
+IMPORTED_SCORES = f"""kommun;ar;manad;ramverk;{AREA_COLUMNS};total;kalla
+Ale;2022;;2020;70;65;72;40;58;61;66;68;;Ales webbplats
+Alingsås;2021;;2020;;;;;;;;;500;Pressmeddelande
+Svenljunga;2024;;2020;;;;;;;;;530;Svenljungas webbplats
+Burlöv;2016;;2010;50;55;60;45;50;55;60;65;;https://www.burlov.se/arsredovisning-2016
+"""
+ALE, ALINGSAS, SVENLJUNGA, BURLOV = "1440", "1489", "1465", "1231"
+
+
+@pytest.fixture(scope="module")
+def imported_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample store plus the imported results above (a real import, in tmp_path)."""
+    from kompass.imports import import_scores
+
+    db = tmp_path_factory.mktemp("imported") / "kompass.duckdb"
+    shutil.copyfile(sample_db, db)
+    result = import_scores(IMPORTED_SCORES.encode("utf-8"), "publicerat.csv", db)
+    assert (result.rows_stored, result.skipped) == (4, [])
+    return db
+
+
+def test_role_models_for_an_evaluation_without_subareas(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    for params in ({}, {"kommun": ALE}):  # Ale is the default view
+        at = run_page("pages/lar-av-andra.py", **params)
+        info = " ".join(i.value for i in at.info)
+        assert "Delområdespoäng saknas för Ales utvärdering 2022 (importerat resultat)" in info
+        shown = texts(at)
+        # Ale's weakest areas (4, 5, 6) still get their area-level role models.
+        assert "**4 Effektivitet** – Ale: 40 poäng" in shown
+        assert "Sala 2023: 57 poäng (17 poäng högre)" in shown
+        assert "**5 Brukarens fokus** – Ale: 58 poäng" in shown
+        assert not at.dataframe  # no sub-area table to show
+
+
+def test_an_imported_role_model_says_it_has_no_report_text(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    at = run_page("pages/lar-av-andra.py", kommun=SVENLJUNGA)
+    shown = texts(at)
+    assert "Ale 2022: 58 poäng (3 poäng högre)" in shown  # area 5, Svenljunga's weakest
+    assert "(importerat resultat, ingen rapporttext)" in shown
+    assert at.dataframe  # Svenljunga's own sub-areas are there
+
+
+IMPORTED_VIEWS = [
+    ("pages/oversikt.py", {}),
+    ("pages/profil.py", {}),
+    ("pages/profil.py", {"kommun": ALINGSAS}),
+    ("pages/profil.py", {"kommun": SVENLJUNGA}),
+    ("pages/profil.py", {"kommun": BURLOV, "ar": "2016"}),
+    ("pages/jamfor.py", {}),
+    ("pages/jamfor.py", {"kommun": BURLOV, "med": f"{ALE},1981"}),
+    ("pages/jamfor.py", {"kommun": ALE, "urval": "lan"}),
+    ("pages/utveckling.py", {}),
+    ("pages/utveckling.py", {"kommun": ALINGSAS}),
+    ("pages/utveckling.py", {"kommun": SVENLJUNGA}),
+    ("pages/utveckling.py", {"kommun": BURLOV}),
+    ("pages/lar-av-andra.py", {"kommun": SVENLJUNGA}),
+    ("pages/lar-av-andra.py", {"kommun": BURLOV}),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    IMPORTED_VIEWS,
+    ids=[f"{p[6:-3]}-{'-'.join(q.values()) or 'start'}" for p, q in IMPORTED_VIEWS],
+)
+def test_every_page_renders_imported_results(
+    page: str, params: dict[str, str], imported_db: Path, use_db: Any
+) -> None:
+    use_db(imported_db)
+    at = run_page(page, **params)
+    assert not at.error
+
+
+def test_profile_of_an_import_without_subareas(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    at = run_page("pages/profil.py", kommun=ALE)
+    assert values(figure(at, "radar")["data"][0]["r"])[:8] == [70, 65, 72, 40, 58, 61, 66, 68]
+    info = " ".join(i.value for i in at.info)
+    assert "Delområdespoäng saknas" in info and "importerat resultat" in info
+    assert "Källa: Ales webbplats (importerat från publicerat.csv)" in texts(at)
+
+
+def test_an_imported_source_url_is_a_link(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    at = run_page("pages/profil.py", kommun=BURLOV, ar="2016")
+    url = "https://www.burlov.se/arsredovisning-2016"
+    [caption] = [c.value for c in at.caption if "Källa:" in c.value and "importerat" in c.value]
+    assert f"]({url}) (importerat från publicerat\\.csv)." in caption
+
+
+def test_profile_of_a_total_only_import(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    at = run_page("pages/profil.py", kommun=SVENLJUNGA)  # 2024, the latest, is total only
+    assert any("bara totalpoängen" in i.value for i in at.info)
+    assert "Total (av 800) 530" in texts(at)
+    assert not at.get("plotly_chart")
+
+
+def test_development_lists_total_only_evaluations(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    at = run_page("pages/utveckling.py", kommun=ALINGSAS)
+    assert any("Alingsås har ingen utvärdering med poäng per område" in i.value for i in at.info)
+    assert "2021 (500 av 800, importerat resultat)" in texts(at)
+    at = run_page("pages/utveckling.py", kommun=SVENLJUNGA)
+    assert "2024 (530 av 800, importerat resultat)" in texts(at)
+    at = run_page("pages/utveckling.py", kommun=BURLOV)  # 2016 (import) -> 2020 (report)
+    after = next(t for t in figure(at, "dumbbell")["data"] if t.get("name") == "Burlöv 2020")
+    assert len(values(after["x"])) == 8
+    assert any("reviderades" in w.value for w in at.warning)
+
+
+def test_overview_ranks_imported_totals(imported_db: Path, use_db: Any) -> None:
+    use_db(imported_db)
+    at = run_page("pages/oversikt.py")
+    ranking = at.dataframe[0].value
+    assert {"Ale", "Alingsås"} <= set(ranking.Kommun)
+    assert ranking[ranking.Kommun == "Alingsås"].Total.iloc[0] == 500

@@ -7,12 +7,19 @@ each, module-scoped); everything else checks data and text.
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import re
 import shutil
+import socketserver
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -216,7 +223,111 @@ def test_names_and_report_text_are_escaped(sala: SummaryFacts) -> None:
     assert fig.data[0].name == "&lt;script&gt;alert(1)&lt;/script&gt; 2023"
 
 
+def test_radar_shows_every_stored_string_as_text_once(sala: SummaryFacts) -> None:
+    link = '<a href="https://evil.example/x">x</a>'
+    evil = dataclasses.replace(
+        sala,
+        name=f"Sala {link}",
+        mean_label=f"Medel & {link}",
+        areas=[dataclasses.replace(a, name=f"{a.name} {link}") for a in sala.areas],
+    )
+    fig = printout.radar_chart(evil, "#0072B2")
+    shown = html.escape(link, quote=False)
+    names = [t.name for t in fig.data]
+    assert names == [f"Sala {shown} 2023", f"Medel &amp; {shown}", f"Sala {shown} 2019"]
+    assert fig.data[0].customdata[0] == f"Samspel mellan förtroendevalda och medborgare {shown}"
+    strings = list(_strings(fig.to_plotly_json()))
+    assert any("&lt;/a&gt;" in s for s in fig.data[0].theta)  # axis labels, wrapped
+    assert [s for s in strings if "<" in re.sub(r"<br>|</?extra>", "", s)] == []
+
+
+def test_a_long_label_is_shortened_in_the_legend(sala: SummaryFacts) -> None:
+    label = "Medel 2022 (enligt " + "medelvarden-" * 6 + "2022.csv, n = 290) <b>"
+    fig = printout.radar_chart(dataclasses.replace(sala, mean_label=label), "#0072B2")
+    name = fig.data[1].name
+    assert name == label[:49].rstrip() + "…" and len(name) == 50
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _strings(value)
+
+
 # ---------------------------------------------------------------------------- images
+
+
+# Chromium's own background calls (updates, network time, sign-in, the start page of
+# Debian's build): not made by the page being drawn, and in the app they go to the closed
+# proxy printout.NO_NETWORK_PROXY. Everything else would be the page fetching something.
+BROWSER_SERVICES = ("google.com", "googleapis.com", "gstatic.com", "duckduckgo.com")
+
+
+def test_image_export_has_mathjax_off_and_no_network() -> None:
+    import kaleido
+
+    options = printout.kaleido_options()
+    assert options["mathjax"] is False
+    assert urllib.parse.urlsplit(options["proxy_server"]).hostname == "127.0.0.1"
+    # The page kaleido builds from these options (kaleido.Kaleido.open does the same).
+    page = kaleido.PageGenerator(plotly=None, mathjax=options["mathjax"]).generate_index()
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and all(src.startswith("file://") for src in scripts), scripts
+
+
+class _RecordingProxy(socketserver.ThreadingTCPServer):
+    """An HTTP proxy that answers every request with 403 and remembers its first line."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.seen: list[str] = []
+
+
+class _ProxyHandler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        line = self.rfile.readline().decode("latin-1").strip()
+        assert isinstance(self.server, _RecordingProxy)
+        self.server.seen.append(line)
+        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+
+
+@contextmanager
+def recording_proxy() -> Iterator[_RecordingProxy]:
+    proxy = _RecordingProxy()
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def _host(request_line: str) -> str:
+    """ "CONNECT cdnjs.cloudflare.com:443 HTTP/1.1" or "GET http://host/… HTTP/1.1" -> host."""
+    target = request_line.split(" ")[1]
+    return urllib.parse.urlsplit(target if "://" in target else f"//{target}").hostname or ""
+
+
+@needs_chromium
+def test_image_export_fetches_nothing_from_outside(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every request kaleido's Chromium makes goes through this proxy (choreographer's
+    # CHOREO_PROXY_SERVER, which the export honours): see what the page asks for.
+    with recording_proxy() as proxy:
+        monkeypatch.setenv("CHOREO_PROXY_SERVER", f"http://127.0.0.1:{proxy.server_address[1]}")
+        data = printout.radar_png(sample_db, SALA, 2023, width=600, height=450)
+    assert data.startswith(PNG_SIGNATURE)
+    hosts = {_host(line) for line in proxy.seen}
+    assert {h for h in hosts if not h.endswith(BROWSER_SERVICES)} == set(), proxy.seen
 
 
 def test_slide_figure_has_title_source_and_three_series(sala: SummaryFacts) -> None:

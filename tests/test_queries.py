@@ -145,6 +145,27 @@ def test_role_models_for_sala_brukarens_fokus(sample_db: Path, evals: pd.DataFra
     assert "Enkelt att få kontakt med kommunen – många kontaktvägar." in models.strengths.iloc[0]
 
 
+def test_an_import_without_subareas_has_area_role_models_only(sample_db_copy: Path) -> None:
+    from kompass.imports import import_scores
+
+    header = "kommun;ar;ramverk;" + ";".join(f"omrade{n}" for n in range(1, 9)) + ";kalla"
+    import_scores(
+        f"{header}\nAle;2022;2020;70;65;72;40;58;61;66;68;Ale\n".encode(), "a.csv", sample_db_copy
+    )
+    evals = queries.evaluations(sample_db_copy)
+    ale = _eval_id(evals, "1440", 2022)
+    subs = queries.weakest_subareas(sample_db_copy, ale, 5)
+    assert subs.empty and {"code", "pct", "best_name"} <= set(subs.columns)
+    models = queries.role_models(sample_db_copy, ale, 4)
+    assert list(models.name) == ["Burlöv", "Svenljunga", "Sala"]
+    assert set(models.origin) == {"report"}
+    # Ale, imported, is a role model for Svenljunga's area 5 (58 against 55): no strengths.
+    svenljunga = _eval_id(evals, "1465", 2022)
+    models = queries.role_models(sample_db_copy, svenljunga, 5)
+    imported = models[models.name == "Ale"].iloc[0]
+    assert (imported.origin, imported.strengths) == ("import", [])
+
+
 def test_weakest_subareas_match_code_and_name(sample_db: Path, evals: pd.DataFrame) -> None:
     subs = queries.weakest_subareas(sample_db, _eval_id(evals, "1981", 2023), 5)
     first = subs.iloc[0]

@@ -1,19 +1,64 @@
-"""Every Streamlit cache in one place.
+"""Every Streamlit cache in one place, and what a page shows when the store fails.
 
 Query results are cached per database file *and* its modification time, so
 a new ingest (from the CLI or the upload page) shows up on the next rerun
 without a restart, and a cache never serves another database's data.
+Every cache is bounded in entries and time, and holds what a page shows
+rather than whole query results (at national scale one search result is
+30 MB; see `findings_page`).
+
+An expected failure (the database locked, damaged, unwritable; a budget
+exceeded) never reaches the page as a traceback: `guarded` shows it in
+Swedish (`kompass.strings.error_text`) and ends the run (`st.stop`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
-from kompass import queries
+from kompass import queries, store
+from kompass.errors import KompassError
+from kompass.strings import error_text
+
+T = TypeVar("T")
+# Ten minutes: a cache entry for an old database version is dropped even if no
+# other entry pushes it out.
+TTL_SECONDS = 600
+# The findings search page shows the hits of at most this many evaluations,
+# and at most this many hits; only those are cached (see findings_page).
+SEARCH_GROUPS = 30
+SEARCH_HITS = 600
+SEARCH_ENTRIES = 128
+# Pickled bytes per cached function (Streamlit evicts the least recently used
+# beyond them); .streamlit/config.toml caps all of them together (maxCacheDataSize).
+SEARCH_BYTES = "32MB"
+# The export worker's wall-time limit (kompass.exports.zip_bytes_in_worker).
+EXPORT_SECONDS = 120.0
+
+
+def stop_for(exc: KompassError) -> NoReturn:
+    """Show an expected failure in Swedish and end this run of the page."""
+    show = st.warning if exc.code == "store_locked" else st.error
+    show(error_text(exc))
+    st.stop()
+
+
+def guarded(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)`; a store or budget failure becomes a Swedish message and `st.stop()`."""
+    try:
+        return fn(*args)
+    except KompassError as exc:
+        stop_for(exc)
+    except duckdb.Error as exc:
+        # A failure while reading (a file damaged past its header): named by its cause.
+        stop_for(store.classify(exc, None))
 
 
 def db_version(db: Path) -> str:
@@ -23,12 +68,12 @@ def db_version(db: Path) -> str:
         try:
             st_ = p.stat()
             parts.append(f"{st_.st_mtime_ns}:{st_.st_size}")
-        except FileNotFoundError:
+        except OSError:  # missing, or a folder in the path is a file: opening says why
             parts.append("-")
     return "|".join(parts)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=256, ttl=TTL_SECONDS, max_size="256MB")
 def _call(name: str, db: str, version: str, args: tuple[Any, ...]) -> Any:
     return getattr(queries, name)(Path(db), *args)
 
@@ -36,7 +81,7 @@ def _call(name: str, db: str, version: str, args: tuple[Any, ...]) -> Any:
 def query(name: str, db: Path, *args: Any) -> Any:
     """`kompass.queries.<name>(db, *args)`, cached on the database version."""
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _call(name, str(db), db_version(db), frozen)
+    return guarded(_call, name, str(db), db_version(db), frozen)
 
 
 def evaluations(db: Path) -> pd.DataFrame:
@@ -46,11 +91,65 @@ def evaluations(db: Path) -> pd.DataFrame:
 def clear() -> None:
     """Drop every cached result (tests, or after a write from this process)."""
     _call.clear()
+    _findings_page.clear()
+    _zip.clear()
+    _table_csv.clear()
+
+
+# --- the findings search -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    """What the search page shows for one search: counts, and the first hits only."""
+
+    n_hits: int
+    n_evaluations: int
+    counts: pd.DataFrame  # hits per area (index) and kind (columns)
+    hits: pd.DataFrame  # the first SEARCH_HITS hits of the first SEARCH_GROUPS evaluations
+    n_shown_evaluations: int
+
+
+@st.cache_data(
+    show_spinner=False, max_entries=SEARCH_ENTRIES, ttl=TTL_SECONDS, max_size=SEARCH_BYTES
+)
+def _findings_page(db: str, version: str, args: tuple[Any, ...]) -> FindingsPage:
+    found = queries.search_findings(Path(db), *args)
+    keys = found[["name", "year", "file_name"]].drop_duplicates()
+    first = found.merge(keys.head(SEARCH_GROUPS), on=["name", "year", "file_name"])
+    shown = first.head(SEARCH_HITS).reset_index(drop=True)
+    counts = found.pivot_table(
+        index="area", columns="kind", values="text", aggfunc="count", fill_value=0
+    )
+    return FindingsPage(
+        n_hits=len(found),
+        n_evaluations=len(found[["code", "year"]].drop_duplicates()),
+        counts=counts,
+        hits=shown,
+        n_shown_evaluations=len(shown[["name", "year", "file_name"]].drop_duplicates()),
+    )
+
+
+def findings_page(
+    db: Path,
+    text: str,
+    area: int | None,
+    kind: str | None,
+    codes: list[str] | None,
+    years: tuple[int, int] | None,
+) -> FindingsPage:
+    """`queries.search_findings`, reduced to what the page shows and cached (bounded)."""
+    args = (text, area, kind, tuple(codes) if codes else None, years)
+    return guarded(_findings_page, str(db), db_version(db), args)
+
+
+# --- downloads -----------------------------------------------------------------------
 
 
 # A resource, not data: the tables are large at national scale and only read, so
 # every caller shares one copy instead of unpickling all of them on each rerun.
-@st.cache_resource(show_spinner=False, max_entries=2)
+# One version only: 115 MB at national scale.
+@st.cache_resource(show_spinner=False, max_entries=1, ttl=TTL_SECONDS)
 def _tidy(db: str, version: str) -> dict[str, pd.DataFrame]:
     from kompass import exports
 
@@ -59,26 +158,30 @@ def _tidy(db: str, version: str) -> dict[str, pd.DataFrame]:
 
 def tidy_table_names(db: Path) -> list[str]:
     """Names of the downloadable tidy tables (kompass.exports)."""
-    return list(_tidy(str(db), db_version(db)))
+    return list(guarded(_tidy, str(db), db_version(db)))
 
 
 def tidy_table(db: Path, name: str) -> pd.DataFrame:
-    return _tidy(str(db), db_version(db))[name]
+    return guarded(_tidy, str(db), db_version(db))[name]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=3, ttl=TTL_SECONDS, max_size="256MB")
 def _zip(db: str, version: str, fmt: str) -> bytes:
     from kompass import exports
 
-    return exports.zip_bytes(Path(db), fmt)
+    return exports.zip_bytes_in_worker(Path(db), fmt, timeout=EXPORT_SECONDS)
 
 
 def export_zip(db: Path, fmt: str) -> bytes:
-    """All tidy tables and their README as a zip, in csv, xlsx or parquet."""
+    """All tidy tables and their README as a zip, in csv, xlsx or parquet.
+
+    Built in a worker process, so no other session waits for it; raises
+    KompassError (BudgetExceeded over EXPORT_SECONDS, or a StoreError).
+    """
     return _zip(str(db), db_version(db), fmt)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16, ttl=TTL_SECONDS, max_size="64MB")
 def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: str | None) -> Any:
     from kompass import printout
 
@@ -89,15 +192,15 @@ def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: 
 
 def summary_html(db: Path, code: str, year: int, mean_key: str | None) -> str:
     """The one-page HTML summary (kompass.printout); slow (kaleido), so cached."""
-    return str(_printout(str(db), db_version(db), "html", code, year, mean_key))
+    return str(guarded(_printout, str(db), db_version(db), "html", code, year, mean_key))
 
 
 def radar_png(db: Path, code: str, year: int, mean_key: str | None) -> bytes:
     """The radar chart as a PNG for slides (kompass.printout); cached."""
-    return bytes(_printout(str(db), db_version(db), "png", code, year, mean_key))
+    return bytes(guarded(_printout, str(db), db_version(db), "png", code, year, mean_key))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=4, ttl=TTL_SECONDS, max_size="128MB")
 def _table_csv(db: str, version: str, name: str) -> bytes:
     from kompass import exports
 
@@ -106,18 +209,18 @@ def _table_csv(db: str, version: str, name: str) -> bytes:
 
 def table_csv(db: Path, name: str) -> bytes:
     """One tidy table as CSV for Swedish Excel, cached on the database version."""
-    return _table_csv(str(db), db_version(db), name)
+    return guarded(_table_csv, str(db), db_version(db), name)
 
 
 # Building the map (290 polygons, 20,000 points) takes longer than a rerun may.
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL_SECONDS)
 def _map_figure(db: str, version: str) -> Any:
     from kompass import charts
     from kompass.geo import load_geojson
 
-    return charts.map_figure(query("map_frame", Path(db)), load_geojson())
+    return charts.map_figure(queries.map_frame(Path(db)), load_geojson())
 
 
 def map_figure(db: Path) -> Any:
     """The Översikt map for this database version (shared, read-only)."""
-    return _map_figure(str(db), db_version(db))
+    return guarded(_map_figure, str(db), db_version(db))

@@ -11,15 +11,56 @@ import streamlit as st
 
 from kompass import store
 from kompass.config import db_path, reports_dir
-from kompass.strings import ORDINAL, join_words, month_year
+from kompass.errors import KompassError
+from kompass.strings import ORDINAL, error_text, join_words, month_year, source_caption
 from kompass.ui import cache
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# Streamlit's Markdown (remark-gfm) turns URL- and e-mail-like text into links after
+# reading escapes, so escaping cannot stop it: an invisible word joiner after the colon of
+# "://", inside "www." and after "@" breaks those patterns.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+# A URL our code may render as a link: http(s), a host, and a path without characters
+# that end a Markdown link or start markup (no spaces, parentheses, brackets, <, >, $).
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/?#=&%+,;:@!-]*)?")
 
 
-def plain(text: str) -> str:
-    """Report text made inert for st.markdown: no markup, links, HTML or LaTeX."""
+def plain(text: object) -> str:
+    """Stored text made inert for st.markdown: no markup, links, HTML or LaTeX.
+
+    Everything that comes from a report, an upload or an import (file names,
+    sources, labels, names, findings) goes through this before any element
+    that renders Markdown: markdown, caption, info, metric help, expander and
+    page-link labels, st.table cells.
+    """
+    return _escape(_AUTOLINK.sub(WORD_JOINER, str(text)))
+
+
+def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def plain_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy for st.table, which renders Markdown in every cell and header."""
+    out = table.map(lambda v: plain(v) if isinstance(v, str) else v)
+    out.index = pd.Index([plain(v) for v in out.index], name=out.index.name)
+    out.columns = [plain(c) for c in out.columns]
+    return out
+
+
+def source_link(text: str) -> str:
+    """A source as Markdown: a link only when it is one plain http(s) URL, else inert text."""
+    text = text.strip()
+    if _SAFE_URL.fullmatch(text):
+        return f"[{_escape(text)}]({text})"
+    return plain(text)
+
+
+def source_text(files: list[str], extra: str = "") -> str:
+    """`strings.source_caption` with the file names made inert; `extra` must be inert already."""
+    names = [plain(f) for f in files if isinstance(f, str) and f]
+    return source_caption(names, extra)
 
 
 def current_db() -> Path:
@@ -44,14 +85,13 @@ def ensure_store(db: Path) -> str | None:
             _, failures = store.ingest_many(paths, db)
         cache.clear()
         if failures:
-            return "Några rapporter kunde inte läsas in: " + "; ".join(f for f, _ in failures)
-    except store.StoreLockedError:
-        return (
-            "Databasen används just nu av en annan process (t.ex. kompass ingest). "
-            "Ladda om sidan om en stund."
-        )
-    except (store.StoreError, OSError) as exc:
-        return f"Databasen kunde inte öppnas: {exc}"
+            return "Några rapporter kunde inte läsas in: " + "; ".join(
+                plain(f) for f, _ in failures
+            )
+    except KompassError as exc:  # locked, damaged, unwritable: in Swedish, without a path
+        return error_text(exc)
+    except OSError:
+        return "De medföljande rapporterna kunde inte läsas."
     return None
 
 
@@ -59,10 +99,10 @@ def load_evaluations(db: Path) -> pd.DataFrame | None:
     """All evaluations, or None after showing a clear message (locked, missing)."""
     try:
         return cache.evaluations(db)
-    except store.StoreLockedError:
-        st.warning("Databasen uppdateras just nu av en annan process. Ladda om sidan om en stund.")
-    except store.StoreError as exc:
-        st.error(f"Databasen kunde inte läsas: {exc}")
+    except store.StoreLockedError as exc:
+        st.warning(error_text(exc))
+    except KompassError as exc:
+        st.error(error_text(exc))
     return None
 
 
@@ -85,14 +125,18 @@ def evaluation_sentence(row: pd.Series) -> str:
 
 
 def evaluators_sentence(row: pd.Series) -> str:
-    """ "Utvärderare: A och B. Källa: rapport x.txt." """
-    people = list(row.evaluators) if row.evaluators is not None else []
+    """ "Utvärderare: A och B. Källa: rapport x.txt." as Markdown, stored values inert."""
+    people = [plain(p) for p in row.evaluators] if row.evaluators is not None else []
     text = f"Utvärderare: {join_words(people)}. " if people else ""
+    file_name = plain(row.file_name)
     if row.origin == "report":
-        return text + f"Källa: rapport {row.file_name}."
+        return text + f"Källa: rapport {file_name}."
     if row.origin == "stated_in_report":
-        return text + f"Källa: sammanfattningstabellen i den senare rapporten {row.file_name}."
-    return text + f"Källa: {row.source_note or row.file_name}."
+        return text + f"Källa: sammanfattningstabellen i den senare rapporten {file_name}."
+    note = row.source_note if isinstance(row.source_note, str) and row.source_note.strip() else ""
+    if not note:
+        return text + f"Källa: importerat från {file_name}."
+    return text + f"Källa: {source_link(note)} (importerat från {file_name})."
 
 
 def leave_v1_mode() -> None:
