@@ -16,7 +16,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv and install kompass with its test tools

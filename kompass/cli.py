@@ -47,7 +47,6 @@ from kompass.store import (
     internal_error_message,
     table_counts,
 )
-from kompass.synth import write_corpus
 
 BAR_WIDTH = 20
 # Control characters (C0 but tab and newline, DEL, C1), bidi overrides and lone
@@ -454,6 +453,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="kompass-demo-") as tmp:
         started = time.perf_counter()
         try:
+            from kompass.devtools.synth import write_corpus  # dev tooling: only when asked for
+
             write_corpus(Path(tmp), count, args.seed, years, n_municipalities=args.kommuner)
         except ValueError as exc:
             print(f"kompass demo: {exc}", file=sys.stderr)
@@ -593,7 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from kompass import bench
+    from kompass.devtools import bench
 
     try:
         scales = bench.run(n=args.antal, pdfs=args.pdf, browser=not args.no_browser)

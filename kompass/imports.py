@@ -58,7 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from kompass.municipalities import resolve_municipality
+from kompass.domain.municipalities import resolve_municipality
 from kompass.store import (
     Connection,
     clean_file_name,

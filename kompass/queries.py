@@ -231,7 +231,7 @@ def latest_evaluations(evals: pd.DataFrame, with_areas: bool = True) -> pd.DataF
 
 
 def neighbours(db: Path, code: str) -> list[str]:
-    """Municipalities sharing a land border with `code` (data/neighbours.csv)."""
+    """Municipalities sharing a land border with `code` (kompass/domain/data/neighbours.csv)."""
     df = _frame(db, "SELECT neighbour_code FROM neighbour WHERE code = ? ORDER BY 1", [code])
     return list(df.neighbour_code)
 
@@ -290,7 +290,7 @@ def comparable_scores(
     """Area scores of several evaluations expressed in one generation's areas.
 
     A 2010-series evaluation shown against 2020 areas goes through the
-    content mapping in data/frameworks.csv (approximate; SKR: "not fully
+    content mapping in kompass/domain/data/frameworks.csv (approximate; SKR: "not fully
     comparable"); with `map_generations` off, other generations are dropped.
     Columns: evaluation_id, code, name, year, framework, area (target),
     area_name (target), score, mapped (bool), source_area; rows in the order

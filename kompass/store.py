@@ -28,7 +28,9 @@ from pathlib import Path
 
 import duckdb
 
-from kompass.config import data_dir, db_path
+from kompass.config import db_path, reference_file
+from kompass.domain.frameworks import area_names
+from kompass.domain.municipalities import municipalities
 from kompass.errors import (
     StoreCorruptError,
     StoreError,
@@ -36,8 +38,6 @@ from kompass.errors import (
     StoreLockedError,
     StoreReadOnlyError,
 )
-from kompass.frameworks import area_names
-from kompass.municipalities import municipalities
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError, ScoreSeries
 from kompass.parse.budget import parse_bytes_within, parse_file_within
 from kompass.parse.model import FINDING_KINDS
@@ -372,7 +372,7 @@ def _centroids(path: Path) -> dict[str, tuple[float, float]]:
 
 
 def _load_municipalities(con: Connection) -> None:
-    points = _centroids(data_dir() / "municipalities.geojson")
+    points = _centroids(reference_file("municipalities.geojson"))
     rows = [
         (
             m.code,
@@ -403,7 +403,7 @@ def _load_municipalities(con: Connection) -> None:
 
 
 def _load_neighbours(con: Connection) -> None:
-    path = data_dir() / "neighbours.csv"
+    path = reference_file("neighbours.csv")
     if not path.exists():
         return
     with path.open(encoding="utf-8", newline="") as f:

@@ -11,7 +11,8 @@ APP_TITLE = "Kommunkompassen – jämförelser"
 SOURCE_PREFIX = "Källa: Kommunkompassen, SKR"
 CAVEAT_GENERATIONS = (
     "Obs: jämförelsen blandar ramverkets två generationer (2010- och 2020-serien). "
-    "Områdena har översatts efter innehåll enligt data/frameworks.csv; SKR skriver att "
+    "Områdena har översatts efter innehåll enligt tabellen över ramverkens områden "
+    "(Data-sidan); SKR skriver att "
     "resultat före och efter revideringen 2019/2020 inte är fullt jämförbara."
 )
 ORIGIN = {

@@ -21,6 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kompass import queries
+from kompass.devtools.synth import write_corpus
 from kompass.errors import (
     BudgetExceeded,
     KompassError,
@@ -32,7 +33,6 @@ from kompass.errors import (
 )
 from kompass.store import ingest_many
 from kompass.strings import error_text, num
-from kompass.synth import write_corpus
 from kompass.ui import cache
 
 ROOT = Path(__file__).resolve().parent.parent

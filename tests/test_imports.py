@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from kompass import queries
+from kompass.domain.municipalities import municipalities
 from kompass.exports import WORKBOOK_NAME, export_files
 from kompass.imports import (
     PARSER_VERSION,
@@ -27,7 +28,6 @@ from kompass.imports import (
     read_reference,
     read_scores,
 )
-from kompass.municipalities import municipalities
 from kompass.store import connect, ingest
 from tests.db_helpers import dump, rows
 

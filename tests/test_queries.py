@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kompass import charts, queries
-from kompass.geo import load_geojson
+from kompass.domain.geo import load_geojson
 
 
 @pytest.fixture(scope="module")

@@ -376,7 +376,7 @@ def test_batch_ingest_finishes_under_eight_reading_sessions(
     sample_db_copy: Path, tmp_path: Path
 ) -> None:
     """Item 5: with 6–8 sessions reading, `kompass ingest` gave up after a few files."""
-    from kompass.synth import write_corpus
+    from kompass.devtools.synth import write_corpus
 
     folder = tmp_path / "corpus"
     write_corpus(folder, 120, seed=5, n_municipalities=60)

@@ -1,4 +1,4 @@
-"""Synthetic reports (kompass.synth): generate -> render -> parse gives back the truth.
+"""Synthetic reports (kompass.devtools.synth): generate -> render -> parse gives back the truth.
 
 The round trip runs over many random cases (Hypothesis, derandomized so every
 run checks the same cases): 200 by default, 2,000 with KOMPASS_LONG_TESTS=1.
@@ -16,12 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompass import cli
-from kompass.municipalities import municipalities
-from kompass.parse import Evaluation, parse_bytes, parse_text
-from kompass.parse.common import to_number
-from kompass.parse.metadata import parse_metadata
-from kompass.store import connect, ingest_many, table_counts
-from kompass.synth import (
+from kompass.devtools.synth import (
     DISCREPANCY_KINDS,
     LAYOUTS,
     find_font,
@@ -32,7 +27,12 @@ from kompass.synth import (
     render_text,
     write_corpus,
 )
-from kompass.synth import compare as compare_with_truth
+from kompass.devtools.synth import compare as compare_with_truth
+from kompass.domain.municipalities import municipalities
+from kompass.parse import Evaluation, parse_bytes, parse_text
+from kompass.parse.common import to_number
+from kompass.parse.metadata import parse_metadata
+from kompass.store import connect, ingest_many, table_counts
 
 LONG = os.environ.get("KOMPASS_LONG_TESTS") == "1"
 CODES = [m.code for m in municipalities()]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from kompass.municipalities import Municipality, resolve_municipality
+from kompass.domain.municipalities import Municipality, resolve_municipality
 from kompass.parse.common import MONTHS, ORDINALS, clean
 from kompass.parse.model import ParseError
 

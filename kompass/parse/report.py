@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kompass.frameworks import canonical_name, match_heading
+from kompass.domain.frameworks import canonical_name, match_heading
 from kompass.parse.common import cells, is_number, strip_tags, to_number
 from kompass.parse.findings import parse_findings
 from kompass.parse.metadata import parse_metadata

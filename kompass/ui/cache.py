@@ -216,7 +216,7 @@ def table_csv(db: Path, name: str) -> bytes:
 @st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL_SECONDS)
 def _map_figure(db: str, version: str) -> Any:
     from kompass import charts
-    from kompass.geo import load_geojson
+    from kompass.domain.geo import load_geojson
 
     return charts.map_figure(queries.map_frame(Path(db)), load_geojson())
 

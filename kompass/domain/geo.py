@@ -1,4 +1,4 @@
-"""Municipality polygons (data/municipalities.geojson) for the offline map."""
+"""Municipality polygons (kompass/domain/data/municipalities.geojson) for the offline map."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kompass.config import data_dir
+from kompass.config import reference_file
 
 
 def _ring(ring: list[list[float]], digits: int) -> list[list[float]]:
@@ -23,7 +23,7 @@ def _polygon(rings: list[list[list[float]]], digits: int) -> list[list[list[floa
 @lru_cache(maxsize=2)
 def load_geojson(path: Path | None = None, digits: int = 3) -> dict[str, Any]:
     """The polygons, rings rewound for plotly, coordinates rounded (~100 m) to halve the bytes."""
-    with (path or data_dir() / "municipalities.geojson").open(encoding="utf-8") as f:
+    with (path or reference_file("municipalities.geojson")).open(encoding="utf-8") as f:
         geo = json.load(f)
     for feature in geo["features"]:
         geom = feature["geometry"]

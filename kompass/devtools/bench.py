@@ -1,7 +1,7 @@
 """`kompass bench`: ingest throughput, page times and memory, at two scales.
 
 Scales: the five sample reports, and a synthetic national corpus (default
-2,000 evaluations from `kompass.synth`). Per page it measures the server time
+2,000 evaluations from `kompass.devtools.synth`). Per page it measures the server time
 of one full rerun (AppTest, warm caches) and, in headless Chromium, the time
 from navigation to the first chart drawn; the same two figures for a minimal
 Streamlit page with one plotly chart give each page a ratio to Streamlit's own
@@ -101,7 +101,7 @@ def pdf_extract_share(folder: Path) -> float:
 
 def build_scale(name: str, work: Path, n: int | None, pdfs: int, seed: int) -> tuple[Scale, Path]:
     """Ingest the corpus of one scale into `work/<name>.duckdb`; measure text and PDF ingest."""
-    from kompass import synth
+    from kompass.devtools import synth
 
     scale = Scale(name)
     text_dir, pdf_dir = work / f"{name}-text", work / f"{name}-pdf"

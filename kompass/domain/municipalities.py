@@ -1,4 +1,4 @@
-"""Sweden's 290 municipalities (data/municipalities.csv) and name resolution.
+"""Sweden's 290 municipalities (kompass/domain/data/municipalities.csv) and name resolution.
 
 Reports name a municipality in running text: "Burlövs kommun", "LUNDS
 KOMMUN", "Göteborgs Stad". `resolve_municipality` maps such forms to the
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kompass.config import data_dir
+from kompass.config import reference_file
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def municipalities(path: Path | None = None) -> tuple[Municipality, ...]:
 
 @lru_cache(maxsize=1)
 def _default_rows() -> tuple[Municipality, ...]:
-    return _load(data_dir() / "municipalities.csv")
+    return _load(reference_file("municipalities.csv"))
 
 
 @lru_cache(maxsize=1)

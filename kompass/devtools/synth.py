@@ -33,8 +33,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kompass.frameworks import canonical_name
-from kompass.municipalities import Municipality, municipalities
+from kompass.domain.frameworks import canonical_name
+from kompass.domain.municipalities import Municipality, municipalities
 from kompass.parse.model import Area, Evaluation
 from kompass.strings import join_words
 

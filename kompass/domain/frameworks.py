@@ -1,4 +1,4 @@
-"""The two generations of the Kommunkompassen framework (data/frameworks.csv).
+"""The two generations of the Kommunkompassen framework (kompass/domain/data/frameworks.csv).
 
 Each row names an area of a generation: its canonical name, an alias (the
 2016 revision's names, headings without a dash) or a sub-area table title
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kompass.config import data_dir
+from kompass.config import reference_file
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def area_names(path: Path | None = None) -> tuple[AreaName, ...]:
 
 @lru_cache(maxsize=1)
 def _default_rows() -> tuple[AreaName, ...]:
-    return _load(data_dir() / "frameworks.csv")
+    return _load(reference_file("frameworks.csv"))
 
 
 def canonical_name(framework: str, area: int) -> str:
