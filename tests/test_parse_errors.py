@@ -6,10 +6,13 @@ The message says what is missing or wrong and, where it applies, the line;
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
 import sys
+import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,7 +124,23 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_folder(tmp_path: Path) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
-    assert "folder" in parse_error(folder).message
+    message = parse_error(folder).message
+    assert "folder" in message and "not a regular file" in message
+
+
+def test_fifo_is_refused_without_opening_it(tmp_path: Path) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: it must not be opened."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    # Should the parser open it anyway, this writer ends the wait (the test then fails
+    # on the message instead of hanging).
+    unblock = threading.Timer(5, lambda: fifo.open("wb").close())
+    unblock.start()
+    try:
+        error = parse_error(fifo)
+    finally:
+        unblock.cancel()
+    assert "not a regular file" in error.message and "pipe" in error.message
 
 
 def test_broken_utf16(tmp_path: Path) -> None:
@@ -238,6 +257,33 @@ def test_subtotal_above_100(tmp_path: Path) -> None:
     text = sala_without(f"{row}\t\t66\t100\n", f"{row}\t\t166\t100\n")
     error = parse_error(write_text(tmp_path, "sala.txt", text))
     assert "subtotal 166" in error.message and error.line is not None
+
+
+PERFORMED = "Utvärderingen av Sala kommun genomfördes i september år 2023"
+
+
+@pytest.mark.parametrize("year", [2001, 1999, date.today().year + 2])
+def test_year_outside_kommunkompassen_is_refused(tmp_path: Path, year: int) -> None:
+    text = sala_without(PERFORMED, PERFORMED.replace("2023", str(year)))
+    error = parse_error(write_text(tmp_path, "sala.txt", text))
+    assert f"year {year}" in error.message and "2002" in error.message
+    assert PERFORMED[:40] in text.split("\n")[error.line - 1]
+
+
+def test_year_in_the_title_is_checked_too(tmp_path: Path) -> None:
+    text = sala_without(PERFORMED, "Utvärderingen gjordes i september")
+    text = text.replace("Utvärdering av Sala kommun 2023", "Utvärdering av Sala kommun 1998")
+    error = parse_error(write_text(tmp_path, "sala.txt", text))
+    assert "year 1998" in error.message
+    assert "Sala kommun 1998" in text.split("\n")[error.line - 1]
+
+
+@pytest.mark.parametrize("year", [2002, date.today().year + 1])
+def test_years_from_the_first_evaluation_to_next_year_are_accepted(
+    tmp_path: Path, year: int
+) -> None:
+    text = sala_without(PERFORMED, PERFORMED.replace("2023", str(year)))
+    assert parse_report(write_text(tmp_path, "sala.txt", text)).year == year
 
 
 def test_municipality_not_swedish(tmp_path: Path) -> None:

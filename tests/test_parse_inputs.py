@@ -6,6 +6,8 @@ the same areas, scores, sub-areas and findings counts as the clean sample.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from kompass.parse import Evaluation, parse_bytes, parse_report
+from kompass.parse import Evaluation, ParseError, parse_bytes, parse_report
 from kompass.parse.text import read_report_text
 from tests.parse_helpers import (
     SAMPLES,
@@ -121,6 +123,59 @@ def test_parse_bytes_reports_format() -> None:
     evaluation, fmt = parse_bytes(sample_path("burlov-2020").read_bytes(), "burlov-2020.txt")
     assert fmt == "text"
     assert_same_as_clean(evaluation, "burlov-2020")
+
+
+def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """On Linux a name's bytes need not be UTF-8 ("sala-\\xff.txt"): the report still parses,
+    and the name it carries can be stored and printed (U+FFFD for the bad byte)."""
+    name = os.fsdecode(b"sala-\xff.txt")  # "sala-\udcff.txt": a surrogate escape
+    path = write(tmp_path, name, sample_path("sala-2023").read_bytes())
+    evaluation = parse_report(path)
+    assert evaluation.source_file == "sala-\ufffd.txt"
+    json.dumps(evaluation.to_json(), ensure_ascii=False).encode("utf-8")  # no surrogates
+    assert parse_bytes(path.read_bytes(), name)[0].source_file == "sala-\ufffd.txt"
+    assert_same_as_clean(evaluation, "sala-2023")
+
+
+def test_bad_report_with_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    path = write(tmp_path, os.fsdecode(b"x-\xfe.txt"), b"not a report")
+    with pytest.raises(ParseError) as info:
+        parse_report(path)
+    assert info.value.source == "x-\ufffd.txt"
+    str(info.value).encode("utf-8")
+
+
+# --- summary table --------------------------------------------------------------------------
+
+SUMMARY_TOTALS = "Totalt\t482\t363\t515"
+
+
+@pytest.mark.parametrize(
+    ("totals", "label"),
+    [("Totalt\t482\t963\t515", "Sala 2019"), ("Totalt\t982\t363\t515", "Sala 2023")],
+)
+def test_summary_total_over_800_drops_only_that_total(
+    tmp_path: Path, totals: str, label: str
+) -> None:
+    text = sample_text("sala-2023")
+    assert text.count(SUMMARY_TOTALS) == 1
+    line = text.split("\n").index(SUMMARY_TOTALS) + 1
+    data = text.replace(SUMMARY_TOTALS, totals).encode()
+    evaluation = parse_report(write(tmp_path, "sala.txt", data))
+    clean = clean_parse("sala-2023")
+    previous, reference = evaluation.previous_evaluations, evaluation.references
+    assert [s.scores for s in previous] == [s.scores for s in clean.previous_evaluations]
+    assert [s.scores for s in reference] == [s.scores for s in clean.references]
+    kept = {s.label: s.total for s in previous + reference}
+    if label == "Sala 2019":
+        assert kept == {"Sala 2019": None, "Medel 2020-": 515}
+        assert evaluation.stated_total == clean.stated_total == 482
+    else:
+        assert kept == {"Sala 2019": 363, "Medel 2020-": 515}
+        assert evaluation.stated_total is None
+    (warning,) = [w for w in evaluation.warnings if "summary table" in w]
+    assert warning.startswith(f"line {line}:") and label in warning and "ignored" in warning
+    assert_same_as_clean(evaluation, "sala-2023")
 
 
 # --- page furniture -------------------------------------------------------------------------
@@ -293,3 +348,31 @@ def test_pdf_parse_bytes(pdf_dir: Path) -> None:
     evaluation, fmt = parse_bytes(data, "lund-2011.pdf")
     assert fmt == "pdf"
     assert score_errors(evaluation, load_golden("lund-2011")) == []
+
+
+def _encrypted_copy(pdf: Path, target: Path, user_password: str) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    with target.open("wb") as out:
+        writer.write(out)
+    return target
+
+
+def test_encrypted_pdf_with_empty_user_password_opens(pdf_dir: Path, tmp_path: Path) -> None:
+    """Such a PDF opens in any viewer without a question: it is a readable report."""
+    plain = sample_pdf(pdf_dir, "lund-2011", "rows")
+    locked = _encrypted_copy(plain, tmp_path / "lund-2011.pdf", user_password="")
+    assert PdfReader(locked).is_encrypted
+    evaluation = parse_report(locked)
+    assert score_errors(evaluation, load_golden("lund-2011")) == []
+    assert signature(evaluation) == signature(parse_pdf(pdf_dir, "lund-2011", "rows"))
+
+
+def test_pdf_with_a_password_is_refused_clearly(pdf_dir: Path, tmp_path: Path) -> None:
+    plain = sample_pdf(pdf_dir, "lund-2011", "rows")
+    locked = _encrypted_copy(plain, tmp_path / "lund-2011.pdf", user_password="secret")
+    with pytest.raises(ParseError) as info:
+        parse_report(locked)
+    assert "password" in info.value.message and info.value.source == "lund-2011.pdf"

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from kompass import printout
-from kompass.printout import PrintoutError, SummaryFacts
+from kompass.present import printout
+from kompass.present.printout import PrintoutError, SummaryFacts
 
 SALA, BURLOV, LUND = "1981", "1231", "1281"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -294,7 +294,8 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         line = self.rfile.readline().decode("latin-1").strip()
         assert isinstance(self.server, _RecordingProxy)
-        self.server.seen.append(line)
+        if line:  # Chromium may open a connection and close it without a request
+            self.server.seen.append(line)
         self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
 
 

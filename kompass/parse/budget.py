@@ -5,14 +5,17 @@ stopped for real: the worker is killed (its CPU and memory come back at once)
 and replaced. Workers are reused: a warm worker answers a small report in a
 few milliseconds more than the parse itself.
 
-Workers come from a fork server (a clean single-threaded process that has
-imported the parser), never from a fork of the caller: the caller may be a
-multi-threaded server (Streamlit). They die with the fork server, which dies
-with the caller, even on kill -9 (Linux PR_SET_PDEATHSIG).
+A worker is a fresh interpreter (`python -c`, about 0.1 s to start, once),
+never a fork of the caller, which may be a multi-threaded server (Streamlit);
+unlike multiprocessing's spawn and forkserver it does not re-run the caller's
+main script. It talks pickles over a socket pair, and it ends when the socket
+closes or its parent process is gone, even after kill -9 and in the middle of
+a parse. Linux (or another POSIX system with `resource`) only.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import resource
@@ -77,6 +80,12 @@ def parse_bytes_within(
     else:
         _POOL.give_back(worker)
     return _unpack(reply, name, budget)
+
+
+def warm_up() -> None:
+    """Start a worker ahead of the first parse (it loads the parser meanwhile), so that
+    the first upload does not wait for it. Cheap to call on every page load."""
+    _POOL.warm()
 
 
 def parse_file_within(path: Path, budget: Budget = DEFAULT_BUDGET) -> tuple[bytes, Evaluation, str]:
@@ -255,6 +264,11 @@ class _Pool:
                 worker.kill()
         return _Worker()
 
+    def warm(self) -> None:
+        with self.lock:
+            if not any(worker.alive() for worker in self.idle):
+                self.idle.append(_Worker())
+
     def give_back(self, worker: _Worker) -> None:
         with self.lock:
             if len(self.idle) < IDLE_WORKERS:
@@ -262,8 +276,16 @@ class _Pool:
                 return
         worker.kill()
 
+    def close(self) -> None:
+        """End the idle workers (at exit: no process is left behind, no warning printed)."""
+        with self.lock:
+            idle, self.idle = self.idle, []
+        for worker in idle:
+            worker.kill()
+
 
 _POOL = _Pool()
+atexit.register(_POOL.close)
 
 
 def _unpack(reply: tuple[Any, ...], name: str, budget: Budget) -> tuple[Evaluation, str]:
@@ -279,7 +301,7 @@ def _unpack(reply: tuple[Any, ...], name: str, budget: Budget) -> tuple[Evaluati
         raise RuntimeError(f"the parser worker failed (exit code {reply[1]})")
     if kind in ("memory", "died"):  # killed by a signal: out of memory
         raise BudgetExceeded(
-            f"{name}: parsing needed more than {budget.memory_mb} MB of memory; stopped",
+            f"parsing needed more than {budget.memory_mb} MB of memory; stopped",
             limit="memory",
             value=budget.memory_mb,
             name=name,
@@ -289,7 +311,7 @@ def _unpack(reply: tuple[Any, ...], name: str, budget: Budget) -> tuple[Evaluati
 
 def _overtime(name: str, budget: Budget) -> BudgetExceeded:
     return BudgetExceeded(
-        f"{name}: parsing took longer than {budget.seconds:g} s; stopped",
+        f"parsing took longer than {budget.seconds:g} s; stopped",
         limit="seconds",
         value=budget.seconds,
         name=name,

@@ -238,7 +238,7 @@ def pdf_to_text(data: bytes, name: str, max_pages: int | None = None) -> str:
             count = len(reader.pages)
             if max_pages is not None and count > max_pages:
                 raise BudgetExceeded(
-                    f"{name}: PDF has {count} pages, more than the {max_pages} allowed",
+                    f"PDF has {count} pages, more than the {max_pages} allowed",
                     limit="pages",
                     value=max_pages,
                     name=name,
