@@ -28,17 +28,19 @@ run: setup ## Build the store from data/reports if needed and start the app
 	$(BIN)/kompass ingest --quiet
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff, mypy, the floors' import contracts and the declared dependencies
 	$(BIN)/ruff check kompass pages tests app.py
 	$(BIN)/ruff format --check kompass pages tests app.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
 
 test: setup ## Lint, type-check and run all tests (browser tests included)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -q
 
-golden: setup ## Compare the parser with ../shared/golden
-	$(PYTHON) ../shared/tools/check_golden.py --cmd "$(BIN)/kompass parse --json"
+golden: setup ## Compare the parser with the hand-checked values in tests/golden
+	$(BIN)/python tests/check_golden.py --cmd "$(BIN)/kompass parse --json"
 
 bench: setup chromium ## Benchmark ingest, pages and memory (kompass bench)
 	$(BIN)/kompass bench

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kompass.strings import APP_TITLE
+from kompass.present.strings import APP_TITLE
 from kompass.ui import cache
 from kompass.ui.common import current_db, ensure_store, leave_v1_mode
 

@@ -27,16 +27,9 @@ from typing import TextIO
 from kompass import store
 from kompass.config import REPO_ROOT, data_dir, db_path, reports_dir
 from kompass.errors import BudgetExceeded
-from kompass.exports import FORMATS, export_all
-from kompass.imports import (
-    MAX_IMPORT_BYTES,
-    ImportResult,
-    ImportValidationError,
-    import_reference,
-    import_scores,
-)
 from kompass.parse import Discrepancy, Evaluation, ParseError
 from kompass.parse.budget import parse_file_within
+from kompass.present.exports import FORMATS, export_all
 from kompass.store import (
     WRITER_WAIT_SECONDS,
     IngestResult,
@@ -46,6 +39,13 @@ from kompass.store import (
     ingest_many,
     internal_error_message,
     table_counts,
+)
+from kompass.store.imports import (
+    MAX_IMPORT_BYTES,
+    ImportResult,
+    ImportValidationError,
+    import_reference,
+    import_scores,
 )
 
 BAR_WIDTH = 20
@@ -111,7 +111,7 @@ def _parse_file(path: Path) -> Evaluation:
     except ParseError:
         raise
     except BudgetExceeded as exc:
-        raise ParseError(f"over budget: {exc.message}") from exc
+        raise ParseError(f"over budget: {exc.message}", source=path.name) from exc
     except OSError as exc:
         raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
     except Exception as exc:

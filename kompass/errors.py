@@ -1,7 +1,7 @@
 """Errors every floor may raise: a stable `code`, the facts in `fields`, an English message.
 
 The code and fields are the contract: the app renders them in Swedish
-(`kompass.strings.error_text`), the CLI prints the English message. Nothing
+(`kompass.present.strings.error_text`), the CLI prints the English message. Nothing
 here imports another kompass module, so any module may import it.
 """
 

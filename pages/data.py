@@ -6,10 +6,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kompass import imports, uploads
 from kompass.errors import KompassError
-from kompass.strings import DISCREPANCY, error_text, num
-from kompass.ui import cache
+from kompass.present.strings import DISCREPANCY, error_text, num
+from kompass.store import imports
+from kompass.ui import cache, uploads
 from kompass.ui.common import current_db, leave_v1_mode, load_evaluations, plain
 
 BROWSE_ROWS = 1000

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.strings import KIND, num
+from kompass.present.strings import KIND, num
 from kompass.ui import cache, urlstate
 from kompass.ui.common import (
     current_db,

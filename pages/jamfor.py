@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kompass import charts, queries
-from kompass.strings import CAVEAT_GENERATIONS, PRESETS, signed
+from kompass import queries
+from kompass.present import charts
+from kompass.present.strings import CAVEAT_GENERATIONS, PRESETS, signed
 from kompass.ui import cache, urlstate, widgets
 from kompass.ui.common import (
     current_db,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.strings import ORIGIN, num
+from kompass.present.strings import ORIGIN, num
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
     current_db,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.strings import num
+from kompass.present.strings import num
 from kompass.ui import cache
 from kompass.ui.common import (
     current_db,

@@ -5,8 +5,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from kompass import charts, printout, queries
-from kompass.strings import DISCREPANCY, KIND, num, signed
+from kompass import queries
+from kompass.present import charts, printout, tables
+from kompass.present.strings import DISCREPANCY, KIND, num, signed
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
     current_db,
@@ -94,7 +95,7 @@ with left:
     st.plotly_chart(charts.radar_figure(series, names), key="radar")
 with right:
     # A static table: the eight rows fit, and it is lighter for the browser than a grid.
-    st.table(plain_table(queries.formatted(table).set_index("Område")))
+    st.table(plain_table(tables.formatted(table).set_index("Område")))
 caption_extra = "" if mean is None else f"Medelvärde: {plain(mean.source)}."
 st.caption(source_text([row.file_name], caption_extra))
 st.plotly_chart(

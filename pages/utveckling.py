@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from kompass import charts, queries
-from kompass.strings import ORIGIN, join_words, num, signed
+from kompass import queries
+from kompass.present import charts, tables
+from kompass.present.strings import ORIGIN, join_words, num, signed
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
     current_db,
@@ -100,4 +101,4 @@ st.caption(
     )
 )
 table = queries.change_table(before, after, area_names, None if mean is None else list(mean.scores))
-st.table(plain_table(queries.formatted(table).set_index("Område")))
+st.table(plain_table(tables.formatted(table).set_index("Område")))

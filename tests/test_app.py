@@ -218,7 +218,7 @@ ALE, ALINGSAS, SVENLJUNGA, BURLOV = "1440", "1489", "1465", "1231"
 @pytest.fixture(scope="module")
 def imported_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample store plus the imported results above (a real import, in tmp_path)."""
-    from kompass.imports import import_scores
+    from kompass.store.imports import import_scores
 
     db = tmp_path_factory.mktemp("imported") / "kompass.duckdb"
     shutil.copyfile(sample_db, db)

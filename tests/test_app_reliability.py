@@ -31,8 +31,8 @@ from kompass.errors import (
     StoreLockedError,
     StoreReadOnlyError,
 )
+from kompass.present.strings import error_text, num
 from kompass.store import ingest_many
-from kompass.strings import error_text, num
 from kompass.ui import cache
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,7 +253,7 @@ def test_export_zip_is_built_and_offered(sample_db: Path, use_db: Any) -> None:
 
 
 def test_uploader_speaks_swedish_and_matches_the_limit(sample_db: Path, use_db: Any) -> None:
-    from kompass import uploads
+    from kompass.ui import uploads
 
     use_db(sample_db)
     at = run_page("pages/data.py")

@@ -150,11 +150,12 @@ HALF_INGEST = """
 import hashlib, sys, time
 from pathlib import Path
 from kompass import store
+from kompass.store import rows
 db, report = Path(sys.argv[1]), Path(sys.argv[2])
 data, evaluation, fmt = store.read_report(report)
 sha256 = hashlib.sha256(data).hexdigest()
 with store.connect(db) as con, store.transaction(con):
-    store._store(con, evaluation, sha256, report.name, fmt)
+    rows.store_parsed_one(con, evaluation, sha256, report.name, fmt)
     con.execute("DELETE FROM finding")
     con.execute("CREATE TABLE crash_filler AS SELECT range AS n FROM range(3000000)")
     print("READY", flush=True)

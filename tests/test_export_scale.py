@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from kompass.errors import BudgetExceeded, KompassError
-from kompass.exports import (
+from kompass.present.exports import (
     WORKBOOK_NAME,
     tidy_tables,
     to_xlsx_bytes,

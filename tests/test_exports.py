@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kompass.exports import (
+from kompass.present.exports import (
     README_NAME,
     README_TEXT,
     TABLE_DOCS,
@@ -26,8 +26,8 @@ from kompass.exports import (
     to_xlsx_bytes,
     zip_bytes,
 )
-from kompass.imports import import_scores
 from kompass.store import connect
+from kompass.store.imports import import_scores
 
 CASES = Path(__file__).resolve().parent / "cases" / "imports"
 KOMPASS = Path(sys.executable).with_name("kompass")

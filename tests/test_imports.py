@@ -18,8 +18,9 @@ import pytest
 
 from kompass import queries
 from kompass.domain.municipalities import municipalities
-from kompass.exports import WORKBOOK_NAME, export_files
-from kompass.imports import (
+from kompass.present.exports import WORKBOOK_NAME, export_files
+from kompass.store import connect, ingest
+from kompass.store.imports import (
     PARSER_VERSION,
     ImportValidationError,
     import_reference,
@@ -28,7 +29,6 @@ from kompass.imports import (
     read_reference,
     read_scores,
 )
-from kompass.store import connect, ingest
 from tests.db_helpers import dump, rows
 
 CASES = Path(__file__).resolve().parent / "cases" / "imports"

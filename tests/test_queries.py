@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kompass import charts, queries
+from kompass import queries
 from kompass.domain.geo import load_geojson
+from kompass.present import charts, tables
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def test_role_models_for_sala_brukarens_fokus(sample_db: Path, evals: pd.DataFra
 
 
 def test_an_import_without_subareas_has_area_role_models_only(sample_db_copy: Path) -> None:
-    from kompass.imports import import_scores
+    from kompass.store.imports import import_scores
 
     header = "kommun;ar;ramverk;" + ";".join(f"omrade{n}" for n in range(1, 9)) + ";kalla"
     import_scores(
@@ -200,7 +201,7 @@ def test_map_frame_covers_sweden(sample_db: Path) -> None:
 
 def test_formatted_tables_use_swedish_numbers() -> None:
     table = queries.change_table([42.2, 50], [45.0, 48], ["A", "B"], [44.4, None])
-    shown = queries.formatted(table).set_index("Område")
+    shown = tables.formatted(table).set_index("Område")
     assert shown.loc["1 A", "Före"] == "42,2"
     assert shown.loc["1 A", "Förändring"] == "+2,8"
     assert shown.loc["2 B", "Förändring"] == "−2"
@@ -208,7 +209,7 @@ def test_formatted_tables_use_swedish_numbers() -> None:
 
 
 def test_source_caption_names_files_or_counts_them() -> None:
-    from kompass.strings import source_caption
+    from kompass.present.strings import source_caption
 
     assert source_caption(["sala-2023.txt"]) == "Källa: Kommunkompassen, SKR; rapport sala-2023.txt"
     many = source_caption([f"{i}.txt" for i in range(40)], "Grå: ingen utvärdering.")

@@ -33,11 +33,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kompass import uploads
-from kompass.imports import import_reference, import_scores
 from kompass.parse import parse_report
 from kompass.store import connect, ingest_many
-from kompass.ui import cache
+from kompass.store.imports import import_reference, import_scores
+from kompass.ui import cache, uploads
 from kompass.ui.common import WORD_JOINER, plain, source_link
 from tests.browser_helpers import (
     REPORTS,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kompass import queries, uploads
+from kompass import queries
+from kompass.ui import uploads
 
 REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from kompass.domain.frameworks import canonical_name
 from kompass.domain.municipalities import Municipality, municipalities
 from kompass.parse.model import Area, Evaluation
-from kompass.strings import join_words
+from kompass.present.strings import join_words
 
 if TYPE_CHECKING:
     from fpdf import FPDF

@@ -9,7 +9,7 @@ rather than whole query results (at national scale one search result is
 
 An expected failure (the database locked, damaged, unwritable; a budget
 exceeded) never reaches the page as a traceback: `guarded` shows it in
-Swedish (`kompass.strings.error_text`) and ends the run (`st.stop`).
+Swedish (`kompass.present.strings.error_text`) and ends the run (`st.stop`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import streamlit as st
 
 from kompass import queries, store
 from kompass.errors import KompassError
-from kompass.strings import error_text
+from kompass.present.strings import error_text
 
 T = TypeVar("T")
 # Ten minutes: a cache entry for an old database version is dropped even if no
@@ -39,7 +39,7 @@ SEARCH_ENTRIES = 128
 # Pickled bytes per cached function (Streamlit evicts the least recently used
 # beyond them); .streamlit/config.toml caps all of them together (maxCacheDataSize).
 SEARCH_BYTES = "32MB"
-# The export worker's wall-time limit (kompass.exports.zip_bytes_in_worker).
+# The export worker's wall-time limit (kompass.present.exports.zip_bytes_in_worker).
 EXPORT_SECONDS = 120.0
 
 
@@ -151,13 +151,13 @@ def findings_page(
 # One version only: 115 MB at national scale.
 @st.cache_resource(show_spinner=False, max_entries=1, ttl=TTL_SECONDS)
 def _tidy(db: str, version: str) -> dict[str, pd.DataFrame]:
-    from kompass import exports
+    from kompass.present import exports
 
     return exports.tidy_tables(Path(db))
 
 
 def tidy_table_names(db: Path) -> list[str]:
-    """Names of the downloadable tidy tables (kompass.exports)."""
+    """Names of the downloadable tidy tables (kompass.present.exports)."""
     return list(guarded(_tidy, str(db), db_version(db)))
 
 
@@ -167,7 +167,7 @@ def tidy_table(db: Path, name: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=3, ttl=TTL_SECONDS, max_size="256MB")
 def _zip(db: str, version: str, fmt: str) -> bytes:
-    from kompass import exports
+    from kompass.present import exports
 
     return exports.zip_bytes_in_worker(Path(db), fmt, timeout=EXPORT_SECONDS)
 
@@ -183,7 +183,7 @@ def export_zip(db: Path, fmt: str) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=TTL_SECONDS, max_size="64MB")
 def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: str | None) -> Any:
-    from kompass import printout
+    from kompass.present import printout
 
     if kind == "html":
         return printout.summary_html(Path(db), code, year, mean_key)
@@ -191,18 +191,18 @@ def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: 
 
 
 def summary_html(db: Path, code: str, year: int, mean_key: str | None) -> str:
-    """The one-page HTML summary (kompass.printout); slow (kaleido), so cached."""
+    """The one-page HTML summary (kompass.present.printout); slow (kaleido), so cached."""
     return str(guarded(_printout, str(db), db_version(db), "html", code, year, mean_key))
 
 
 def radar_png(db: Path, code: str, year: int, mean_key: str | None) -> bytes:
-    """The radar chart as a PNG for slides (kompass.printout); cached."""
+    """The radar chart as a PNG for slides (kompass.present.printout); cached."""
     return bytes(guarded(_printout, str(db), db_version(db), "png", code, year, mean_key))
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=TTL_SECONDS, max_size="128MB")
 def _table_csv(db: str, version: str, name: str) -> bytes:
-    from kompass import exports
+    from kompass.present import exports
 
     return exports.to_csv_bytes(_tidy(db, version)[name])
 
@@ -215,8 +215,8 @@ def table_csv(db: Path, name: str) -> bytes:
 # Building the map (290 polygons, 20,000 points) takes longer than a rerun may.
 @st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL_SECONDS)
 def _map_figure(db: str, version: str) -> Any:
-    from kompass import charts
     from kompass.domain.geo import load_geojson
+    from kompass.present import charts
 
     return charts.map_figure(queries.map_frame(Path(db)), load_geojson())
 

@@ -12,7 +12,7 @@ import streamlit as st
 from kompass import store
 from kompass.config import db_path, reports_dir
 from kompass.errors import KompassError
-from kompass.strings import ORDINAL, error_text, join_words, month_year, source_caption
+from kompass.present.strings import ORDINAL, error_text, join_words, month_year, source_caption
 from kompass.ui import cache
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompass.strings import num, signed
+from kompass.present.strings import num, signed
 
 # Okabe–Ito, then Paul Tol's muted set: distinguishable with common colour-vision deficiencies.
 PALETTE = [

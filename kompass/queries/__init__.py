@@ -669,18 +669,3 @@ def all_discrepancies(db: Path) -> pd.DataFrame:
         ORDER BY m.name, e.year, d.area
         """,
     )
-
-
-def formatted(table: pd.DataFrame) -> pd.DataFrame:
-    """Numbers as Swedish text for static tables: "42,2"; differences with a sign."""
-    from kompass.strings import num, signed
-
-    out = table.copy()
-    for col in out.columns:
-        if pd.api.types.is_numeric_dtype(out[col]) or out[col].dtype == object:
-            is_diff = col.startswith(("Skillnad", "Förändring", "Gap"))
-            if pd.api.types.is_numeric_dtype(out[col]) or all(
-                isinstance(v, (int, float)) or v is None for v in out[col]
-            ):
-                out[col] = [signed(v) if is_diff else num(v) for v in out[col]]
-    return out

@@ -29,8 +29,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 
 from kompass.errors import BudgetExceeded, KompassError
+from kompass.present.strings import DISCREPANCY
 from kompass.store import Connection, connect
-from kompass.strings import DISCREPANCY
 
 FORMATS = ("csv", "xlsx", "parquet")
 WORKBOOK_NAME = "kommunkompassen.xlsx"
@@ -452,7 +452,7 @@ def zip_bytes(db: Path, fmt: str) -> bytes:
 
 # A fresh interpreter, not multiprocessing: under Streamlit `__main__` is the page script,
 # which a multiprocessing "spawn" child would run again; a fork of a threaded server is unsafe.
-_WORKER_CODE = "from kompass.exports import _worker_main; _worker_main()"
+_WORKER_CODE = "from kompass.present.exports import _worker_main; _worker_main()"
 
 
 def zip_bytes_in_worker(db: Path, fmt: str, timeout: float = WORKER_TIMEOUT) -> bytes:

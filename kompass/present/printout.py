@@ -23,8 +23,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kompass import charts, queries
-from kompass.strings import (
+from kompass import queries
+from kompass.present import charts
+from kompass.present.strings import (
     ORDINAL,
     ORIGIN,
     join_words,

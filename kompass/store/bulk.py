@@ -5,11 +5,11 @@ about ten (report, evaluation, areas, sub-areas, findings, …). Storing report
 by report therefore caps ingest near 50 reports/s. This module stores a chunk
 of reports in one transaction with one statement per table.
 
-Guarantees stay those of `store.ingest`: every file is stored completely or
+Guarantees stay those of `store_rows.ingest`: every file is stored completely or
 not at all, and a bad file never costs the others. Reports that need the
 careful rules (already stored, replacing an evaluation, stating previous
 evaluations or means, or sharing municipality and year with another file in
-the chunk) go through `store._store` one by one, inside the same transaction.
+the chunk) go through `store_rows._store` one by one, inside the same transaction.
 If a chunk's transaction fails, its files are retried one transaction each,
 so only the file at fault fails.
 """
@@ -27,11 +27,12 @@ from pathlib import Path
 
 import duckdb
 
-from kompass import store
 from kompass.errors import BudgetExceeded
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError
 from kompass.parse.budget import parse_files_within
 from kompass.parse.model import FINDING_KINDS
+from kompass.store import db as store_db
+from kompass.store import rows as store_rows
 
 # Files per write transaction: a transaction holds the write lock, and the app's
 # readers wait at most LOCK_WAIT_SECONDS; 20 reports take well under 0.3 s even when
@@ -55,24 +56,43 @@ Failure = tuple[str, str]
 
 def parsed(path: Path, outcome: tuple[bytes, Evaluation, str]) -> Parsed:
     data, evaluation, fmt = outcome
-    name = store.clean_file_name(path.name)
+    name = store_rows.clean_file_name(path.name)
     return Parsed(evaluation, hashlib.sha256(data).hexdigest(), name, fmt, path)
 
 
 def failure(path: Path, exc: ParseError | BudgetExceeded) -> Failure:
     """(file, message) without the file's name repeated in the message."""
     if isinstance(exc, ParseError):
-        return (str(path), store.failure_message(exc))
+        return (str(path), store_db.failure_message(exc))
     message = exc.message.removeprefix(f"{exc.fields.get('name', '')}: ")
     return (str(path), f"over budget: {message}")
+
+
+def ingest_many(
+    paths: Iterable[Path],
+    db: Path | None = None,
+    progress: store_db.Progress | None = None,
+    wait: float = store_db.WRITER_WAIT_SECONDS,
+) -> tuple[list[store_rows.IngestResult], list[tuple[str, str]]]:
+    """Ingest files and folders; every file is stored completely or not at all.
+
+    Returns the results and the failures as (file, message) pairs. A locked
+    or unopenable database (StoreError) stops the run: files before it are kept.
+    Files are parsed and stored in chunks (kompass.store.bulk: one transaction per
+    chunk, retried file by file if it fails); the write connection is given
+    up at least every BATCH_SECONDS, so the app's short read-only connections
+    get in between during a long batch. Each open waits up to `wait` seconds
+    for other processes' readers to let it in.
+    """
+    return ingest_files(store_db.expand_paths(paths), db, progress, wait)
 
 
 def ingest_files(
     files: list[Path],
     db: Path | None,
-    progress: store.Progress | None = None,
-    wait: float = store.WRITER_WAIT_SECONDS,
-) -> tuple[list[store.IngestResult], list[Failure]]:
+    progress: store_db.Progress | None = None,
+    wait: float = store_db.WRITER_WAIT_SECONDS,
+) -> tuple[list[store_rows.IngestResult], list[Failure]]:
     """Parse and store `files`; returns results and (file, message) failures.
 
     Parsing is the slow part and needs no database: big batches parse in a
@@ -82,12 +102,12 @@ def ingest_files(
     A StoreError (database locked, full, damaged) stops the run; it carries
     what was stored before it in `fields["results"]` and `fields["failures"]`.
     """
-    results: list[store.IngestResult] = []
+    results: list[store_rows.IngestResult] = []
     failures: list[Failure] = []
     ordered = sorted(files, key=_modified)
     try:
-        _parse_and_store(ordered, store.Batch(db, wait), progress, results, failures)
-    except store.StoreError as exc:
+        _parse_and_store(ordered, store_db.Batch(db, wait), progress, results, failures)
+    except store_db.StoreError as exc:
         exc.fields["results"] = _in_run_superseded(results, files)
         exc.fields["failures"] = failures
         raise
@@ -103,9 +123,9 @@ def _modified(path: Path) -> tuple[float, str]:
 
 def _parse_and_store(
     files: list[Path],
-    batch: store.Batch,
-    progress: store.Progress | None,
-    results: list[store.IngestResult],
+    batch: store_db.Batch,
+    progress: store_db.Progress | None,
+    results: list[store_rows.IngestResult],
     failures: list[Failure],
 ) -> None:
     pending: list[Parsed] = []
@@ -127,8 +147,8 @@ def _parse_and_store(
 
 
 def _in_run_superseded(
-    results: list[store.IngestResult], files: list[Path]
-) -> list[store.IngestResult]:
+    results: list[store_rows.IngestResult], files: list[Path]
+) -> list[store_rows.IngestResult]:
     """Results in the order the files were given; a file that a newer file of this run
     replaced is reported as superseded by it (its values are not stored)."""
     replaced_by = {
@@ -141,23 +161,23 @@ def _in_run_superseded(
         else r
         for r in results
     ]
-    order = {store.clean_file_name(p.name): i for i, p in enumerate(files)}
+    order = {store_rows.clean_file_name(p.name): i for i, p in enumerate(files)}
     return sorted(shown, key=lambda r: order.get(r.file_name, len(order)))
 
 
 def _store_chunk(
-    batch: store.Batch,
+    batch: store_db.Batch,
     parsed: list[Parsed],
-    results: list[store.IngestResult],
+    results: list[store_rows.IngestResult],
     failures: list[Failure],
 ) -> None:
     """Store a parsed chunk in short transactions, so the app's readers never wait long."""
     for start in range(0, len(parsed), STORE_CHUNK):
         part = parsed[start : start + STORE_CHUNK]
         try:
-            with store.transaction(batch.connection()) as con:
+            with store_db.transaction(batch.connection()) as con:
                 stored = store_parsed(con, part)
-        except store.StoreError:
+        except store_db.StoreError:
             raise
         except duckdb.Error:
             _store_one_by_one(batch, part, results, failures)
@@ -166,16 +186,16 @@ def _store_chunk(
 
 
 def _store_one_by_one(
-    batch: store.Batch,
+    batch: store_db.Batch,
     parsed: list[Parsed],
-    results: list[store.IngestResult],
+    results: list[store_rows.IngestResult],
     failures: list[Failure],
 ) -> None:
     for item in parsed:
         try:
-            with store.transaction(batch.connection()) as con:
+            with store_db.transaction(batch.connection()) as con:
                 result = _careful(con, item)
-        except store.StoreError:
+        except store_db.StoreError:
             raise
         except duckdb.Error as exc:
             failures.append((str(item.path), f"could not store: {str(exc).splitlines()[0]}"))
@@ -183,14 +203,14 @@ def _store_one_by_one(
         results.append(result)
 
 
-def _careful(con: store.Connection, item: Parsed) -> store.IngestResult:
-    return store.store_parsed_one(con, item.evaluation, item.sha256, item.file_name, item.fmt)
+def _careful(con: store_db.Connection, item: Parsed) -> store_rows.IngestResult:
+    return store_rows.store_parsed_one(con, item.evaluation, item.sha256, item.file_name, item.fmt)
 
 
-def store_parsed(con: store.Connection, parsed: list[Parsed]) -> list[store.IngestResult]:
+def store_parsed(con: store_db.Connection, parsed: list[Parsed]) -> list[store_rows.IngestResult]:
     """Store parsed reports inside the caller's transaction; results in input order."""
     simple, careful = _split(con, parsed)
-    by_file: dict[int, store.IngestResult] = {}
+    by_file: dict[int, store_rows.IngestResult] = {}
     for index, result in zip(
         simple, _insert_simple(con, [parsed[i] for i in simple], parsed), strict=True
     ):
@@ -200,7 +220,7 @@ def store_parsed(con: store.Connection, parsed: list[Parsed]) -> list[store.Inge
     return [by_file[i] for i in range(len(parsed))]
 
 
-def _split(con: store.Connection, parsed: list[Parsed]) -> tuple[list[int], list[int]]:
+def _split(con: store_db.Connection, parsed: list[Parsed]) -> tuple[list[int], list[int]]:
     """Indexes of reports that can be inserted in bulk, and of those that need the rules."""
     shas = [p.sha256 for p in parsed]
     known = {
@@ -245,20 +265,20 @@ def _stated_keys(ev: Evaluation) -> list[tuple[str, int]]:
     return [(ev.municipality_code, s.year) for s in ev.previous_evaluations if s.year is not None]
 
 
-def _ids(con: store.Connection, sequence: str, n: int) -> list[int]:
+def _ids(con: store_db.Connection, sequence: str, n: int) -> list[int]:
     rows = con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()
     return [int(r[0]) for r in rows]
 
 
 def _insert_simple(
-    con: store.Connection, items: list[Parsed], parsed_all: list[Parsed]
-) -> list[store.IngestResult]:
+    con: store_db.Connection, items: list[Parsed], parsed_all: list[Parsed]
+) -> list[store_rows.IngestResult]:
     if not items:
         return []
     report_ids = _ids(con, "report_seq", len(items))
     evaluation_ids = _ids(con, "evaluation_seq", len(items))
     now = datetime.now(UTC).replace(tzinfo=None)
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "report",
         ("report_id", "sha256", "file_name", "format", "parser_version", "ingested_at", "warnings"),
@@ -267,7 +287,7 @@ def _insert_simple(
             for rid, p in zip(report_ids, items, strict=True)
         ],
     )
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "evaluation",
         (
@@ -307,13 +327,13 @@ def _insert_simple(
     _insert_stated(con, list(zip(report_ids, items, strict=True)), covered)
     _insert_references(con, list(zip(report_ids, items, strict=True)))
     return [
-        store.make_result(p.evaluation, p.file_name, "added", eid)
+        store_rows.make_result(p.evaluation, p.file_name, "added", eid)
         for eid, p in zip(evaluation_ids, items, strict=True)
     ]
 
 
 def _insert_stated(
-    con: store.Connection, pairs: list[tuple[int, Parsed]], covered: set[tuple[str, int]]
+    con: store_db.Connection, pairs: list[tuple[int, Parsed]], covered: set[tuple[str, int]]
 ) -> None:
     """Previous evaluations stated in these reports, but not those a report in the chunk covers.
 
@@ -347,11 +367,11 @@ def _insert_stated(
                 rid,
                 total,
                 series.line if series.total is not None else None,
-                store.stated_note(p.file_name, series, ev.framework),
+                store_rows.stated_note(p.file_name, series, ev.framework),
             )
         )
         scores += [(eid, n, v, series.line) for n, v in values]
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "evaluation",
         (
@@ -367,16 +387,16 @@ def _insert_stated(
         ),
         evaluations,
     )
-    store.insert_rows(con, "area_score", ("evaluation_id", "area", "score", "line"), scores)
+    store_db.insert_rows(con, "area_score", ("evaluation_id", "area", "score", "line"), scores)
 
 
-def _insert_references(con: store.Connection, pairs: list[tuple[int, Parsed]]) -> None:
+def _insert_references(con: store_db.Connection, pairs: list[tuple[int, Parsed]]) -> None:
     """Reference means ("Medel 2020-") stated in these reports."""
     rows = [(rid, p, series) for rid, p in pairs for series in p.evaluation.references]
     if not rows:
         return
     ids = _ids(con, "reference_seq", len(rows))
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "reference_series",
         ("reference_id", "label", "framework", "year", "total", "report_id", "source_note", "line"),
@@ -394,7 +414,7 @@ def _insert_references(con: store.Connection, pairs: list[tuple[int, Parsed]]) -
             for ref_id, (rid, p, s) in zip(ids, rows, strict=True)
         ],
     )
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "reference_score",
         ("reference_id", "area", "score"),
@@ -407,7 +427,7 @@ def _insert_references(con: store.Connection, pairs: list[tuple[int, Parsed]]) -
     )
 
 
-def _insert_children(con: store.Connection, pairs: Iterable[tuple[int, Evaluation]]) -> None:
+def _insert_children(con: store_db.Connection, pairs: Iterable[tuple[int, Evaluation]]) -> None:
     pairs = list(pairs)
     rows: dict[str, list[tuple[object, ...]]] = {
         "area_score": [],
@@ -432,22 +452,22 @@ def _insert_children(con: store.Connection, pairs: Iterable[tuple[int, Evaluatio
             (eid, d.area, d.kind, d.stated, d.chosen, d.line, d.note or None)
             for d in ev.discrepancies
         ]
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "area_score",
         ("evaluation_id", "area", "score", "line", "stated_score", "stated_line"),
         rows["area_score"],
     )
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "subarea_score",
         ("evaluation_id", "area", "code", "name", "score", "max", "line"),
         rows["subarea_score"],
     )
-    store.insert_rows(
+    store_db.insert_rows(
         con, "finding", ("evaluation_id", "area", "kind", "ordinal", "text"), rows["finding"]
     )
-    store.insert_rows(
+    store_db.insert_rows(
         con,
         "discrepancy",
         ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),

@@ -59,17 +59,19 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from kompass.domain.municipalities import resolve_municipality
-from kompass.store import (
+from kompass.present.strings import MONTHS, num
+from kompass.store.db import (
     Connection,
-    clean_file_name,
     connect,
-    delete_evaluation_rows,
-    delete_report_if_unused,
-    framework_of_year,
     insert_rows,
     transaction,
 )
-from kompass.strings import MONTHS, num
+from kompass.store.rows import (
+    clean_file_name,
+    delete_evaluation_rows,
+    delete_report_if_unused,
+    framework_of_year,
+)
 
 PARSER_VERSION = "import-1"
 FORMAT = "csv"

@@ -17,7 +17,7 @@ from kompass import store
 from kompass.errors import BudgetExceeded
 from kompass.parse import Evaluation, ParseError
 from kompass.parse.budget import DEFAULT_BUDGET, Budget, parse_bytes_within
-from kompass.strings import error_text, num
+from kompass.present.strings import error_text, num
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".pdf")
 # "50 MB" as the Data page and Streamlit's uploader count it (10^6 bytes); the
