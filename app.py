@@ -42,4 +42,6 @@ st.sidebar.caption(
     "Kommunkompassen är SKR:s utvärdering av hur en kommun styrs och leds: "
     "åtta områden, 0–100 poäng vardera."
 )
-page.run()
+# A page's reads share one read-only connection, closed when the page is done.
+with cache.one_connection(current_db()):
+    page.run()

@@ -50,6 +50,20 @@ def fresh_db(tmp_path: Path) -> Path:
     return tmp_path / "not-yet" / "kompass.duckdb"
 
 
+@pytest.fixture
+def use_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """For AppTest: `use_db(path, autoload=True)` points the app at a store, caches cleared."""
+    from kompass.ui import cache
+
+    def choose(db: Path, autoload: bool = True) -> None:
+        monkeypatch.setenv("KOMPASS_DB", str(db))
+        monkeypatch.setenv("KOMPASS_NO_AUTOLOAD", "0" if autoload else "1")
+        cache.clear()
+
+    yield choose
+    cache.clear()
+
+
 # Browser tests (test_browser, test_concurrency, test_safety) share these; a module
 # gets one Chromium, each test a fresh page. Playwright is imported only when used.
 @pytest.fixture(scope="module")

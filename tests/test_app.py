@@ -6,15 +6,12 @@ import base64
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from kompass.ui import cache
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGES = [
@@ -26,17 +23,6 @@ PAGES = [
     "pages/fynd.py",
     "pages/data.py",
 ]
-
-
-@pytest.fixture
-def use_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    def choose(db: Path, autoload: bool = True) -> None:
-        monkeypatch.setenv("KOMPASS_DB", str(db))
-        monkeypatch.setenv("KOMPASS_NO_AUTOLOAD", "0" if autoload else "1")
-        cache.clear()
-
-    yield choose
-    cache.clear()
 
 
 def run_page(page: str, **params: str) -> AppTest:

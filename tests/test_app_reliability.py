@@ -34,31 +34,12 @@ from kompass.errors import (
 from kompass.present.strings import error_text, num
 from kompass.store import ingest_many
 from kompass.ui import cache
+from tests.test_app import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGES = [
-    "pages/oversikt.py",
-    "pages/profil.py",
-    "pages/jamfor.py",
-    "pages/utveckling.py",
-    "pages/lar-av-andra.py",
-    "pages/fynd.py",
-    "pages/data.py",
-]
 ENGLISH = re.compile(r"\b(cannot|database|error|the)\b", re.IGNORECASE)
 LOCKED = "Databasen uppdateras just nu, försök igen om en stund."
-
-
-@pytest.fixture
-def use_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    def choose(db: Path, autoload: bool = True) -> None:
-        monkeypatch.setenv("KOMPASS_DB", str(db))
-        monkeypatch.setenv("KOMPASS_NO_AUTOLOAD", "0" if autoload else "1")
-        cache.clear()
-
-    yield choose
-    cache.clear()
 
 
 def run_page(page: str) -> AppTest:

@@ -80,6 +80,12 @@ def connect(
     A writer announces itself (`WriterIntent`) so that readers let it in.
     """
     path = Path(path) if path is not None else db_path()
+    shared = _session_connection(path, wait) if read_only else None
+    if shared is not None:
+        yield shared  # the session closes it
+        return
+    if not read_only:
+        pause_reading()  # a write in this thread: its own read connection must not stay open
     if read_only and not path.exists():
         init_store(path)
     if not read_only and not _WRITER.acquire(timeout=wait):
@@ -100,6 +106,47 @@ def connect(
 
 
 _WRITER = threading.RLock()  # held by this process's one read-write connection
+_SESSION = threading.local()  # this thread's `reading` session: {"path", "con"}
+
+
+@contextmanager
+def reading(path: Path | None = None) -> Iterator[None]:
+    """Within the block, this thread's read-only connects to `path` share one connection.
+
+    A page's cold rerun runs a dozen queries; each opening its own connection
+    costs an open and a lock each time. The shared connection opens on the
+    first read and closes when the block ends, or earlier by `pause_reading`
+    (before anything slow, so that a writer elsewhere is not kept waiting) or by
+    a write in the same thread.
+    """
+    outer = getattr(_SESSION, "state", None)
+    _SESSION.state = {"path": Path(path) if path is not None else db_path(), "con": None}
+    try:
+        yield
+    finally:
+        pause_reading()
+        _SESSION.state = outer
+
+
+def pause_reading() -> None:
+    """Close this thread's shared read connection now; the next read opens it again."""
+    state = getattr(_SESSION, "state", None)
+    if state is not None and state["con"] is not None:
+        con, state["con"] = state["con"], None
+        with contextlib.suppress(duckdb.Error):
+            con.close()
+
+
+def _session_connection(path: Path, wait: float) -> Connection | None:
+    state = getattr(_SESSION, "state", None)
+    if state is None or state["path"] != path:
+        return None
+    if state["con"] is None:
+        if not path.exists():
+            init_store(path)
+        state["con"] = _open(path, True, wait)
+    return state["con"]
+
 
 # Every connection: never fetch or load an extension. Pointed at a file of another
 # format (SQLite, Parquet), DuckDB would otherwise try to download a scanner.

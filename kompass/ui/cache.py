@@ -15,6 +15,7 @@ Swedish (`kompass.present.strings.error_text`) and ends the run (`st.stop`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -169,7 +170,13 @@ def tidy_table(db: Path, name: str) -> pd.DataFrame:
 def _zip(db: str, version: str, fmt: str) -> bytes:
     from kompass.present import exports
 
+    store.pause_reading()  # the worker reads on its own; no connection waits meanwhile
     return exports.zip_bytes_in_worker(Path(db), fmt, timeout=EXPORT_SECONDS)
+
+
+def one_connection(db: Path) -> AbstractContextManager[None]:
+    """A page run's reads share one read-only connection (`store.reading`)."""
+    return store.reading(db)
 
 
 def export_zip(db: Path, fmt: str) -> bytes:
@@ -185,6 +192,7 @@ def export_zip(db: Path, fmt: str) -> bytes:
 def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: str | None) -> Any:
     from kompass.present import printout
 
+    store.pause_reading()  # kaleido takes seconds: no read connection stays open meanwhile
     if kind == "html":
         return printout.summary_html(Path(db), code, year, mean_key)
     return printout.radar_png(Path(db), code, year, mean_key)

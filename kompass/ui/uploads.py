@@ -78,6 +78,7 @@ def preview_upload(data: bytes, name: str, budget: Budget = DEFAULT_BUDGET) -> U
         preview.error = f"Filen är för stor ({size} MB); gränsen är {MAX_UPLOAD_MB} MB."
     else:
         try:
+            store.pause_reading()  # up to the budget's seconds: hold no read connection
             preview.evaluation, preview.fmt = parse_bytes_within(data, safe, budget)
             preview.warnings = list(preview.evaluation.warnings)
         except ParseError as exc:
