@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.present import charts
+from kompass.present import charts, tables
 from kompass.present.strings import CAVEAT_GENERATIONS, PRESETS, signed
 from kompass.ui import cache, urlstate, widgets
 from kompass.ui.common import (
@@ -113,7 +113,7 @@ with left:
         )
 with right:
     st.markdown(f"**Skillnad: {plain(labels[0])} minus övriga**")
-    diff = queries.difference_table(wide, area_names)
+    diff = tables.difference_table(wide, area_names)
     st.table(plain_table(diff.map(signed)))
     st.caption("Positivt tal: baskommunen har fler poäng.")
 st.caption(source)

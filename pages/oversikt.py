@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kompass import queries
+from kompass.present import tables
 from kompass.present.strings import num
 from kompass.ui import cache
 from kompass.ui.common import (
@@ -26,7 +27,7 @@ if evals is None or evals.empty:
     empty_state("översikten")
     st.stop()
 
-means = cache.query("mean_options", db, "2020")
+means = tables.mean_labels(cache.query("mean_options", db, "2020"))
 refs = means[means.kind == queries.REFERENCE_KIND]
 cols = st.columns(4)
 cols[0].metric("Utvärderingar", len(evals))
@@ -60,7 +61,7 @@ with left:
 
 ranked = queries.ranking(evals)
 wide = cache.query("scores_wide", db, [int(i) for i in ranked.evaluation_id])
-table = queries.ranking_table(ranked, wide)
+table = tables.ranking_table(ranked, wide)
 with right:
     st.subheader("Placering, senaste utvärdering per kommun")
     st.dataframe(

@@ -84,7 +84,7 @@ if prev is not None and prev.n_areas == 8:
     before = cache.query("scores_wide", db, [int(prev.evaluation_id)]).loc[prev.evaluation_id]
 if with_prev and before is not None:
     series.append(charts.Series(f"{row['name']} {prev.year}", list(before), color, dash="dot"))
-table = queries.area_table(
+table = tables.area_table(
     [n if len(n) <= 24 else n[:23] + "…" for n in names],
     values,
     None if mean is None else list(mean.scores),

@@ -100,5 +100,5 @@ st.caption(
         evaluators_sentence(before_row).replace("Källa", f"{first}, källa"),
     )
 )
-table = queries.change_table(before, after, area_names, None if mean is None else list(mean.scores))
+table = tables.change_table(before, after, area_names, None if mean is None else list(mean.scores))
 st.table(plain_table(tables.formatted(table).set_index("Område")))

@@ -300,15 +300,15 @@ def test_reference_import_appears_as_a_mean(sample_db_copy: Path) -> None:
     assert (result.status, result.rows_stored) == ("added", 2)
 
     options = queries.mean_options(sample_db_copy, "2020")
-    imported = options[options.label.str.startswith("Medel 2022")]
+    imported = options[options.series_label.str.startswith("Medel 2022")]
     assert len(imported) == 1
     option = imported.iloc[0]
     assert option.n == 45 and option.total == pytest.approx(507.5)
     assert option.scores == [63.5, 64, 70, 63, 60, 56, 67, 64]
-    assert "Medel 2020-" in " ".join(options.label)  # the report's mean is still there
+    assert "Medel 2020-" in set(options.series_label)  # the report's mean is still there
 
     older = queries.mean_options(sample_db_copy, "2010")
-    assert older.iloc[0].label.startswith("Medel 2010-2019")
+    assert older.iloc[0].series_label.startswith("Medel 2010-2019")
     assert older.iloc[0].total == 450  # no total in the file: the sum of the areas
     series = rows(
         sample_db_copy,

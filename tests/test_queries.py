@@ -28,8 +28,8 @@ def _scores(db: Path, evals: pd.DataFrame, code: str, year: int) -> list[float]:
 
 def _medel_2020(db: Path) -> list[float]:
     options = queries.mean_options(db, "2020")
-    ref = options[options.label.str.startswith("Medel 2020-")]
-    assert len(ref) == 1, options.label.tolist()
+    ref = options[options.series_label == "Medel 2020-"]
+    assert len(ref) == 1, options.series_label.tolist()
     return list(ref.scores.iloc[0])
 
 
@@ -56,7 +56,7 @@ def test_sala_change_area_7_is_plus_36(sample_db: Path, evals: pd.DataFrame) -> 
     before = _scores(sample_db, evals, "1981", 2019)
     after = _scores(sample_db, evals, "1981", 2023)
     names = queries.area_names(sample_db, "2020")
-    table = queries.change_table(before, after, names, _medel_2020(sample_db))
+    table = tables.change_table(before, after, names, _medel_2020(sample_db))
     assert table["Förändring"].iloc[6] == 36
     assert sum(after) - sum(before) == 119
     # Gap to the mean in area 7: 26 - 68 before, 62 - 68 after.
@@ -76,10 +76,19 @@ def test_svenljunga_against_medel_2020(sample_db: Path, evals: pd.DataFrame) -> 
 def test_mean_options_state_label_source_and_n(sample_db: Path) -> None:
     options = queries.mean_options(sample_db, "2020")
     ref = options[options.kind == "reference"].iloc[0]
-    assert "sala-2023" in ref.label and ref.total == 515
+    assert ref.file_name.startswith("sala-2023") and ref.total == 515
     own = options[options.kind == "database"].iloc[0]
     # Burlöv 2020, Sala 2019 (stated), Sala 2023 and Svenljunga 2022.
-    assert own.n == 4 and "n = 4" in own.label
+    assert own.n == 4
+    labelled = tables.mean_labels(options).set_index("kind")
+    assert labelled.loc["reference", "label"].startswith(f"Medel 2020- (enligt {ref.file_name}")
+    assert labelled.loc["reference", "source"].startswith(
+        f"anges i rapporten {ref.file_name}, rad "
+    )
+    assert labelled.loc["database", "label"] == "Medel av utvärderingar i databasen (n = 4)"
+    assert (
+        labelled.loc["database", "source"] == "egen beräkning över 4 utvärderingar (2020-ramverket)"
+    )
     assert queries.mean_options(sample_db, "2010").kind.tolist() == ["database"]
 
 
@@ -109,7 +118,7 @@ def test_difference_table(sample_db: Path, evals: pd.DataFrame) -> None:
     ids = [_eval_id(evals, "1231", 2020), _eval_id(evals, "1981", 2023)]
     wide = queries.scores_wide(sample_db, ids)
     wide.index = ["Burlöv 2020", "Sala 2023"]
-    diff = queries.difference_table(wide, queries.area_names(sample_db, "2020"))
+    diff = tables.difference_table(wide, queries.area_names(sample_db, "2020"))
     assert diff["mot Sala 2023"].iloc[0] == 79 - 66
     assert diff["mot Sala 2023"].loc["Totalt"] == 595 - 482
 
@@ -129,7 +138,9 @@ def test_color_map_is_stable_and_distinct(evals: pd.DataFrame) -> None:
 
 
 def test_ranking_is_dated_and_within_generation(evals: pd.DataFrame) -> None:
-    ranked = queries.ranking(evals).set_index("name")
+    ranked = queries.ranking(evals)
+    ranked = ranked.assign(rank_text=tables.ranking_texts(ranked)).set_index("name")
+    assert (ranked.loc["Sala", "rank"], ranked.loc["Sala", "n_ranked"]) == (3, 3)
     assert ranked.loc["Sala", "rank_text"] == "3:e av 3 inom 2020-ramverket, per 2023"
     assert ranked.loc["Burlöv", "rank_text"] == "1:a av 3 inom 2020-ramverket, per 2023"
     assert ranked.loc["Höganäs", "rank_text"] == "1:a av 2 inom 2010-ramverket, per 2018"
@@ -200,7 +211,7 @@ def test_map_frame_covers_sweden(sample_db: Path) -> None:
 
 
 def test_formatted_tables_use_swedish_numbers() -> None:
-    table = queries.change_table([42.2, 50], [45.0, 48], ["A", "B"], [44.4, None])
+    table = tables.change_table([42.2, 50], [45.0, 48], ["A", "B"], [44.4, None])
     shown = tables.formatted(table).set_index("Område")
     assert shown.loc["1 A", "Före"] == "42,2"
     assert shown.loc["1 A", "Förändring"] == "+2,8"

@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kompass import queries
-from kompass.present import charts
+from kompass.present import charts, tables
 from kompass.present.strings import (
     ORDINAL,
     ORIGIN,
@@ -202,7 +202,7 @@ def _evaluation(evals: pd.DataFrame, code: str, year: int) -> pd.Series:
 
 
 def _choose_mean(db: Path, framework: str, mean_key: str | None) -> pd.Series | None:
-    options = queries.mean_options(db, framework)
+    options = tables.mean_labels(queries.mean_options(db, framework))
     if mean_key is not None:
         chosen = options[options.key == mean_key]
         if chosen.empty:
@@ -247,7 +247,7 @@ def _rank_text(latest: pd.DataFrame, year: int) -> str | None:
     """The rank holds for the municipality's latest evaluation only."""
     if latest.empty or int(latest.year.iloc[0]) != year:
         return None
-    return str(latest.rank_text.iloc[0])
+    return tables.ranking_texts(latest)[0]
 
 
 def _kommungrupp(row: pd.Series) -> str | None:

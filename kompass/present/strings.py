@@ -157,3 +157,16 @@ def error_text(exc: KompassError, what: str = "Filen", verb: str = "läsa") -> s
         template = BUDGET_ERRORS.get(limit, "{what} gick över en gräns och stoppades.")
         return template.format(what=what, verb=verb, value=shown)
     return OTHER_ERRORS.get(exc.code) or UNKNOWN_ERROR.format(code=exc.code)
+
+
+# --- ranks (`kompass.queries.ranking`), worded here ----------------------------------------
+
+
+def ordinal(n: int) -> str:
+    """Swedish ordinal for ranks: 1:a, 2:a, 3:e, …, 21:a, 22:a."""
+    return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"
+
+
+def rank_text(rank: int, n_ranked: int, framework: str, as_of: int) -> str:
+    """ "3:e av 4 inom 2020-ramverket, per 2023" from `queries.ranking`'s columns."""
+    return f"{ordinal(int(rank))} av {int(n_ranked)} inom {framework}-ramverket, per {int(as_of)}"

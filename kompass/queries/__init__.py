@@ -166,49 +166,51 @@ def database_mean(db: Path, framework: str) -> pd.DataFrame:
 def mean_options(db: Path, framework: str) -> pd.DataFrame:
     """Every mean that can be shown for a generation, reference series first.
 
-    Columns: key, label (Swedish, with n or source), kind (reference|database),
-    n, source, scores (list of 8), total.
+    Reference series come from `reference_means` (a report's summary table or
+    an imported file), the database mean from `database_mean`. Columns: key,
+    kind (reference|database), series_label (the label as stated in the source,
+    None for the database mean), framework, n, file_name, format, line,
+    source_note, scores (list of 8), total. `kompass.present.tables.mean_labels`
+    adds the Swedish label and source.
     """
     rows: list[dict[str, Any]] = []
     refs = reference_means(db, framework)
     for ref_id, group in refs.groupby("reference_id", sort=False):
         first = group.iloc[0]
-        scores = _eight(group)
-        n_text = f", n = {int(first.n_municipalities)}" if pd.notna(first.n_municipalities) else ""
         rows.append(
             {
                 "key": f"ref:{ref_id}",
-                "label": f"{first.label} (enligt {first.file_name}{n_text})",
                 "kind": REFERENCE_KIND,
+                "series_label": str(first.label),
+                "framework": framework,
                 "n": None if pd.isna(first.n_municipalities) else int(first.n_municipalities),
-                "source": _reference_source(first),
-                "scores": scores,
+                "file_name": first.file_name,
+                "format": first.format,
+                "line": None if pd.isna(first.line) else int(first.line),
+                "source_note": first.source_note or None,
+                "scores": _eight(group),
                 "total": None if pd.isna(first.total) else float(first.total),
             }
         )
     own = database_mean(db, framework)
     if len(own) == 8:
-        n = int(own.n.min())
         rows.append(
             {
                 "key": "db",
-                "label": f"Medel av utvärderingar i databasen (n = {n})",
                 "kind": DB_MEAN_KIND,
-                "n": n,
-                "source": f"egen beräkning över {n} utvärderingar ({framework}-ramverket)",
+                "framework": framework,
+                "n": int(own.n.min()),
                 "scores": [float(s) for s in own.score],
                 "total": float(own.score.sum()),
             }
         )
-    return pd.DataFrame(rows, columns=["key", "label", "kind", "n", "source", "scores", "total"])
+    return pd.DataFrame(rows, columns=MEAN_COLUMNS)
 
 
-def _reference_source(ref: pd.Series) -> str:
-    """Where a reference mean comes from, in Swedish: the report line or the import's source."""
-    line = f", rad {int(ref.line)}" if pd.notna(ref.line) else ""
-    if ref.format == "csv":
-        return f"{ref.source_note or 'källa ej angiven'} (importerad från {ref.file_name}{line})"
-    return f"anges i rapporten {ref.file_name}{line}"
+MEAN_COLUMNS = [
+    "key", "kind", "series_label", "framework", "n", "file_name", "format", "line",
+    "source_note", "scores", "total",
+]  # fmt: skip
 
 
 def _eight(group: pd.DataFrame) -> list[float | None]:
@@ -374,48 +376,6 @@ def previous_evaluation(evals: pd.DataFrame, code: str, year: int) -> pd.Series 
     return earlier.iloc[-1] if not earlier.empty else None
 
 
-def area_table(
-    names: list[str],
-    values: list[float],
-    mean: list[float | None] | None,
-    previous: list[float] | None,
-) -> pd.DataFrame:
-    """Per-area table shown beside the charts (numbers, not formatted text)."""
-    table = pd.DataFrame({"Område": [f"{i} {n}" for i, n in enumerate(names, 1)], "Poäng": values})
-    if mean is not None:
-        table["Medel"] = mean
-        table["Skillnad mot medel"] = [
-            None if m is None else round(v - m, 1) for v, m in zip(values, mean, strict=True)
-        ]
-    if previous is not None:
-        table["Förra utvärderingen"] = previous
-        table["Förändring"] = [round(v - p, 1) for v, p in zip(values, previous, strict=True)]
-    return table
-
-
-def change_table(
-    before: list[float], after: list[float], names: list[str], mean: list[float | None] | None
-) -> pd.DataFrame:
-    """Year-over-year per area: before, after, change, and the gap to the mean before/after."""
-    table = pd.DataFrame(
-        {
-            "Område": [f"{i} {n}" for i, n in enumerate(names, 1)],
-            "Före": before,
-            "Efter": after,
-            "Förändring": [round(a - b, 1) for a, b in zip(after, before, strict=True)],
-        }
-    )
-    if mean is not None:
-        table["Medel"] = mean
-        table["Gap mot medel före"] = [
-            None if m is None else round(b - m, 1) for b, m in zip(before, mean, strict=True)
-        ]
-        table["Gap mot medel efter"] = [
-            None if m is None else round(a - m, 1) for a, m in zip(after, mean, strict=True)
-        ]
-    return table
-
-
 def multi_evaluated(evals: pd.DataFrame) -> list[str]:
     """Codes of municipalities with two or more evaluations that have area scores."""
     pool = evals[evals.n_areas == 8]
@@ -423,46 +383,21 @@ def multi_evaluated(evals: pd.DataFrame) -> list[str]:
     return sorted(counts[counts >= 2].index)
 
 
-def difference_table(wide: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Base (first row of `wide`) minus each other row, per area and in total.
-
-    `wide` has one row per "Kommun år" label and area columns 1..8.
-    """
-    base = wide.iloc[0]
-    out = pd.DataFrame(index=[f"{i} {n}" for i, n in enumerate(names, 1)] + ["Totalt"])
-    for label in wide.index[1:]:
-        diff = [round(float(base[a] - wide.loc[label, a]), 1) for a in AREAS]
-        out[f"mot {label}"] = diff + [round(sum(diff), 1)]
-    out.index.name = "Område"
-    return out
-
-
-def ordinal(n: int) -> str:
-    """Swedish ordinal for ranks: 1:a, 2:a, 3:e, …, 21:a, 22:a."""
-    return f"{n}:{'a' if n % 10 in (1, 2) and n % 100 not in (11, 12) else 'e'}"
-
-
 def ranking(evals: pd.DataFrame) -> pd.DataFrame:
     """Latest evaluation per municipality ranked by total within its framework generation.
 
     Evaluations known only by their total (imports) count too. Columns: all
     of `evaluations` plus rank, n_ranked (evaluated municipalities of that
-    generation), as_of (latest year in that generation) and rank_text
-    ("3:e av 4 inom 2020-ramverket, per 2023").
+    generation) and as_of (latest year in that generation);
+    `kompass.present.strings.rank_text` words it.
     """
     latest = latest_evaluations(evals[evals.total.notna()], with_areas=False).copy()
     if latest.empty:
-        return latest.assign(rank=[], n_ranked=[], as_of=[], rank_text=[])
+        return latest.assign(rank=[], n_ranked=[], as_of=[])
     group = latest.groupby("framework")
     latest["rank"] = group.total.rank(method="min", ascending=False).astype(int)
     latest["n_ranked"] = group.total.transform("size").astype(int)
     latest["as_of"] = group.year.transform("max").astype(int)
-    latest["rank_text"] = [
-        f"{ordinal(r)} av {n} inom {fw}-ramverket, per {y}"
-        for r, n, fw, y in zip(
-            latest["rank"], latest.n_ranked, latest.framework, latest.as_of, strict=True
-        )
-    ]
     return latest.sort_values(["framework", "rank"], ascending=[False, True])
 
 
@@ -613,25 +548,6 @@ def _best_subarea(db: Path, ids: list[int], code: str, name: str) -> tuple[Any, 
         [int(i) for i in ids] + [code, name],
     )
     return tuple(df.iloc[0]) if not df.empty else (None, None, None, None)
-
-
-def ranking_table(ranked: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
-    """The ranking as shown: Swedish column names, area scores O1–O8, profile links."""
-    table = pd.DataFrame(
-        {
-            "Placering": ranked.rank_text.values,
-            "Kommun": ranked.name.values,
-            "År": ranked.year.values,
-            "Ramverk": (ranked.framework + "-serien").values,
-            "Total": ranked.total.values,
-        }
-    )
-    for a in AREAS:
-        table[f"O{a}"] = [wide.loc[i, a] if i in wide.index else None for i in ranked.evaluation_id]
-    table["Profil"] = [
-        f"/profil?kommun={c}&ar={y}" for c, y in zip(ranked.code, ranked.year, strict=True)
-    ]
-    return table
 
 
 def reports(db: Path) -> pd.DataFrame:

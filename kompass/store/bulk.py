@@ -30,7 +30,6 @@ import duckdb
 from kompass.errors import BudgetExceeded
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError
 from kompass.parse.budget import parse_files_within
-from kompass.parse.model import FINDING_KINDS
 from kompass.store import db as store_db
 from kompass.store import rows as store_rows
 
@@ -287,42 +286,10 @@ def _insert_simple(
             for rid, p in zip(report_ids, items, strict=True)
         ],
     )
-    store_db.insert_rows(
-        con,
-        "evaluation",
-        (
-            "evaluation_id",
-            "municipality_code",
-            "year",
-            "month",
-            "framework",
-            "origin",
-            "report_id",
-            "evaluation_number",
-            "interviewees",
-            "evaluators",
-            "total",
-        ),
-        [
-            (
-                eid,
-                e.municipality_code,
-                e.year,
-                e.month,
-                e.framework,
-                "report",
-                rid,
-                e.evaluation_number,
-                e.interviewees,
-                list(e.evaluators),
-                e.total,
-            )
-            for eid, rid, e in zip(
-                evaluation_ids, report_ids, (p.evaluation for p in items), strict=True
-            )
-        ],
-    )
-    _insert_children(con, list(zip(evaluation_ids, (p.evaluation for p in items), strict=True)))
+    rows = store_rows.empty_rows()
+    for eid, rid, p in zip(evaluation_ids, report_ids, items, strict=True):
+        store_rows.evaluation_rows(p.evaluation, eid, rid, into=rows)
+    store_rows.insert_table_rows(con, rows)
     covered = {(p.evaluation.municipality_code, p.evaluation.year) for p in parsed_all}
     _insert_stated(con, list(zip(report_ids, items, strict=True)), covered)
     _insert_references(con, list(zip(report_ids, items, strict=True)))
@@ -339,55 +306,22 @@ def _insert_stated(
 
     `_split` sent every other clash (with the store, between two statements) the careful way.
     """
-    rows = [
-        (rid, p, series)
+    # A report in the chunk outranks a value stated for the same year: that is dropped.
+    report_wins = not store_rows.replaces("stated_in_report", "report")
+    stated = [
+        (rid, store_rows.Stated(p.evaluation, series, p.file_name))
         for rid, p in pairs
         for series in p.evaluation.previous_evaluations
-        if series.year is not None and (p.evaluation.municipality_code, series.year) not in covered
+        if series.year is not None
+        and not (report_wins and (p.evaluation.municipality_code, series.year) in covered)
     ]
-    if not rows:
+    if not stated:
         return
-    ids = _ids(con, "evaluation_seq", len(rows))
-    evaluations, scores = [], []
-    for eid, (rid, p, series) in zip(ids, rows, strict=True):
-        ev = p.evaluation
-        values = [(n, v) for n, v in enumerate(series.scores, start=1) if v is not None]
-        total = (
-            series.total
-            if series.total is not None
-            else (sum(v for _, v in values) if len(values) == 8 else None)
-        )
-        evaluations.append(
-            (
-                eid,
-                ev.municipality_code,
-                series.year,
-                ev.framework,
-                "stated_in_report",
-                rid,
-                total,
-                series.line if series.total is not None else None,
-                store_rows.stated_note(p.file_name, series, ev.framework),
-            )
-        )
-        scores += [(eid, n, v, series.line) for n, v in values]
-    store_db.insert_rows(
-        con,
-        "evaluation",
-        (
-            "evaluation_id",
-            "municipality_code",
-            "year",
-            "framework",
-            "origin",
-            "report_id",
-            "total",
-            "total_line",
-            "source_note",
-        ),
-        evaluations,
-    )
-    store_db.insert_rows(con, "area_score", ("evaluation_id", "area", "score", "line"), scores)
+    ids = _ids(con, "evaluation_seq", len(stated))
+    rows = store_rows.empty_rows()
+    for eid, (rid, item) in zip(ids, stated, strict=True):
+        store_rows.evaluation_rows(item, eid, rid, into=rows)
+    store_rows.insert_table_rows(con, rows)
 
 
 def _insert_references(con: store_db.Connection, pairs: list[tuple[int, Parsed]]) -> None:
@@ -424,52 +358,4 @@ def _insert_references(con: store_db.Connection, pairs: list[tuple[int, Parsed]]
             for n, v in enumerate(s.scores, start=1)
             if v is not None
         ],
-    )
-
-
-def _insert_children(con: store_db.Connection, pairs: Iterable[tuple[int, Evaluation]]) -> None:
-    pairs = list(pairs)
-    rows: dict[str, list[tuple[object, ...]]] = {
-        "area_score": [],
-        "subarea_score": [],
-        "finding": [],
-        "discrepancy": [],
-    }
-    for eid, ev in pairs:
-        for a in ev.areas:
-            rows["area_score"].append(
-                (eid, a.number, a.score, a.line, a.stated_score, a.stated_line)
-            )
-            rows["subarea_score"] += [
-                (eid, a.number, s.code, s.name, s.score, s.max, s.line) for s in a.subareas
-            ]
-            rows["finding"] += [
-                (eid, a.number, kind, n, text)
-                for kind in FINDING_KINDS
-                for n, text in enumerate(getattr(a, kind), start=1)
-            ]
-        rows["discrepancy"] += [
-            (eid, d.area, d.kind, d.stated, d.chosen, d.line, d.note or None)
-            for d in ev.discrepancies
-        ]
-    store_db.insert_rows(
-        con,
-        "area_score",
-        ("evaluation_id", "area", "score", "line", "stated_score", "stated_line"),
-        rows["area_score"],
-    )
-    store_db.insert_rows(
-        con,
-        "subarea_score",
-        ("evaluation_id", "area", "code", "name", "score", "max", "line"),
-        rows["subarea_score"],
-    )
-    store_db.insert_rows(
-        con, "finding", ("evaluation_id", "area", "kind", "ordinal", "text"), rows["finding"]
-    )
-    store_db.insert_rows(
-        con,
-        "discrepancy",
-        ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),
-        rows["discrepancy"],
     )

@@ -71,6 +71,8 @@ from kompass.store.rows import (
     delete_evaluation_rows,
     delete_report_if_unused,
     framework_of_year,
+    insert_evaluation,
+    replaces,
 )
 
 PARSER_VERSION = "import-1"
@@ -529,14 +531,14 @@ def import_scores(data: bytes, file_name: str, db: Path | None = None) -> Import
                 evaluation_id, origin, old_report_id, old_file = existing
                 what = f"{row.name} {row.year}"
                 where = f"{ORIGIN_TEXT.get(origin, origin)} {old_file}"
-                if origin == "report":
+                if not replaces("import", origin):
                     reason = f"{what} finns redan från {where}; en rapport går före en import"
                     skipped.append((row.line, reason))
                     continue
                 delete_evaluation_rows(con, evaluation_id)
                 superseded.add(old_report_id)
                 replaced.append((row.line, f"ersätter {what} från {where}"))
-            _insert_score_row(con, row, report_id)
+            insert_evaluation(con, row, report_id)
         for old_report_id in sorted(superseded | {report_id}):
             delete_report_if_unused(con, old_report_id)
     stored = n_rows - len(skipped)
@@ -566,50 +568,6 @@ def _existing_evaluation(con: Connection, code: str, year: int) -> tuple[int, st
         [code, year],
     ).fetchone()
     return None if row is None else (int(row[0]), str(row[1]), int(row[2]), str(row[3]))
-
-
-def _insert_score_row(con: Connection, row: ScoreRow, report_id: int) -> None:
-    result = con.execute(
-        "INSERT INTO evaluation (municipality_code, year, month, framework, origin, report_id, "
-        "total, total_line, source_note) VALUES (?, ?, ?, ?, 'import', ?, ?, ?, ?) "
-        "RETURNING evaluation_id",
-        [
-            row.code,
-            row.year,
-            row.month,
-            row.framework,
-            report_id,
-            row.total,
-            row.line if row.stated_total is not None else None,
-            row.source,
-        ],
-    ).fetchone()
-    assert result is not None
-    evaluation_id = int(result[0])
-    insert_rows(
-        con,
-        "area_score",
-        ("evaluation_id", "area", "score", "line"),
-        [(evaluation_id, n, score, row.line) for n, score in enumerate(row.areas, start=1)],
-    )
-    if row.has_discrepancy:
-        assert row.stated_total is not None
-        insert_rows(
-            con,
-            "discrepancy",
-            ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),
-            [
-                (
-                    evaluation_id,
-                    None,
-                    "total",
-                    row.stated_total,
-                    row.total,
-                    row.line,
-                    "imported total vs the sum of the eight areas",
-                )
-            ],
-        )
 
 
 # --- reference files -------------------------------------------------------------

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from kompass.parse import PARSER_VERSION, Evaluation, ScoreSeries
 from kompass.parse.budget import parse_bytes_within, parse_file_within
@@ -109,7 +110,7 @@ def _store(
         con, evaluation.municipality_code, evaluation.year, (sha256, file_name)
     )
     report_id = _insert_report(con, evaluation, sha256, file_name, fmt)
-    evaluation_id = _insert_evaluation(con, evaluation, report_id)
+    evaluation_id = insert_evaluation(con, evaluation, report_id)
     for series in evaluation.previous_evaluations:
         _store_stated(con, evaluation, series, report_id, file_name)
     for series in evaluation.references:
@@ -152,68 +153,188 @@ def _insert_report(
     return int(row[0])
 
 
-def _insert_evaluation(con: Connection, evaluation: Evaluation, report_id: int) -> int:
+# --- the one row builder and writer ----------------------------------------------
+# Every evaluation stored (a report's own, one stated in a report, an imported row)
+# becomes rows through `evaluation_rows`, and goes in through `insert_evaluation`
+# (one) or `insert_table_rows` (many at once, kompass.store.bulk).
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A previous evaluation stated in a report's summary table ("Sala 2019")."""
+
+    evaluation: Evaluation  # the report that states it
+    series: ScoreSeries
+    file_name: str
+
+
+class ImportedScores(Protocol):
+    """An imported scores row (kompass.store.imports.ScoreRow)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def month(self) -> int | None: ...
+    @property
+    def framework(self) -> str: ...
+    @property
+    def areas(self) -> tuple[float, ...]: ...
+    @property
+    def stated_total(self) -> float | None: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def total(self) -> float: ...
+    @property
+    def has_discrepancy(self) -> bool: ...
+
+
+ToStore = Evaluation | Stated | ImportedScores
+TableRows = dict[str, list[tuple[object, ...]]]
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "evaluation": (
+        "evaluation_id", "municipality_code", "year", "month", "framework", "origin",
+        "report_id", "evaluation_number", "interviewees", "evaluators", "total",
+        "total_line", "source_note",
+    ),
+    "area_score": ("evaluation_id", "area", "score", "line", "stated_score", "stated_line"),
+    "subarea_score": ("evaluation_id", "area", "code", "name", "score", "max", "line"),
+    "finding": ("evaluation_id", "area", "kind", "ordinal", "text"),
+    "discrepancy": ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),
+}  # fmt: skip
+
+
+def empty_rows() -> TableRows:
+    """No rows yet, for every table an evaluation writes to."""
+    return {table: [] for table in TABLE_COLUMNS}
+
+
+def origin_of(item: ToStore) -> str:
+    if isinstance(item, Evaluation):
+        return "report"
+    return "stated_in_report" if isinstance(item, Stated) else "import"
+
+
+def evaluation_rows(
+    item: ToStore, evaluation_id: int, report_id: int, into: TableRows | None = None
+) -> TableRows:
+    """The rows (per table, columns as in TABLE_COLUMNS) that store `item`.
+
+    Appends to `into` when given (many evaluations inserted at once), else to new lists.
+    """
+    rows = empty_rows() if into is None else into
+    if isinstance(item, Evaluation):
+        _report_rows(rows, item, evaluation_id, report_id)
+    elif isinstance(item, Stated):
+        _stated_rows(rows, item, evaluation_id, report_id)
+    else:
+        _imported_rows(rows, item, evaluation_id, report_id)
+    return rows
+
+
+def _report_rows(rows: TableRows, ev: Evaluation, eid: int, report_id: int) -> None:
     """The report's own evaluation with its areas, sub-areas, findings and discrepancies."""
-    row = con.execute(
-        "INSERT INTO evaluation (municipality_code, year, month, framework, origin, report_id, "
-        "evaluation_number, interviewees, evaluators, total, total_line, source_note) "
-        "VALUES (?, ?, ?, ?, 'report', ?, ?, ?, ?, ?, NULL, NULL) RETURNING evaluation_id",
-        [
-            evaluation.municipality_code,
-            evaluation.year,
-            evaluation.month,
-            evaluation.framework,
-            report_id,
-            evaluation.evaluation_number,
-            evaluation.interviewees,
-            list(evaluation.evaluators),
-            evaluation.total,
-        ],
-    ).fetchone()
+    rows["evaluation"].append(
+        (eid, ev.municipality_code, ev.year, ev.month, ev.framework, "report", report_id,
+         ev.evaluation_number, ev.interviewees, list(ev.evaluators), ev.total, None, None)
+    )  # fmt: skip
+    for a in ev.areas:
+        rows["area_score"].append((eid, a.number, a.score, a.line, a.stated_score, a.stated_line))
+        rows["subarea_score"] += [
+            (eid, a.number, s.code, s.name, s.score, s.max, s.line) for s in a.subareas
+        ]
+        rows["finding"] += [
+            (eid, a.number, kind, ordinal, text)
+            for kind in FINDING_KINDS
+            for ordinal, text in enumerate(getattr(a, kind), start=1)
+        ]
+    rows["discrepancy"] += [
+        (eid, d.area, d.kind, d.stated, d.chosen, d.line, d.note or None) for d in ev.discrepancies
+    ]
+
+
+def _stated_rows(rows: TableRows, stated: Stated, eid: int, report_id: int) -> None:
+    """A stated evaluation keeps the stating report's framework: SKR's summary tables
+    line earlier results up with the report's areas. The series carries one line (its
+    header row): every score points there."""
+    ev, series = stated.evaluation, stated.series
+    scores = [(n, s) for n, s in enumerate(series.scores, start=1) if s is not None]
+    total = series.total
+    if total is None and len(scores) == 8:
+        total = sum(s for _, s in scores)
+    rows["evaluation"].append(
+        (eid, ev.municipality_code, series.year, None, ev.framework, "stated_in_report",
+         report_id, None, None, [], total, series.line if series.total is not None else None,
+         stated_note(stated.file_name, series, ev.framework))
+    )  # fmt: skip
+    rows["area_score"] += [(eid, n, s, series.line, None, None) for n, s in scores]
+
+
+def _imported_rows(rows: TableRows, row: ImportedScores, eid: int, report_id: int) -> None:
+    rows["evaluation"].append(
+        (eid, row.code, row.year, row.month, row.framework, "import", report_id, None, None,
+         [], row.total, row.line if row.stated_total is not None else None, row.source)
+    )  # fmt: skip
+    rows["area_score"] += [
+        (eid, n, score, row.line, None, None) for n, score in enumerate(row.areas, start=1)
+    ]
+    if row.has_discrepancy:
+        rows["discrepancy"].append(
+            (eid, None, "total", row.stated_total, row.total, row.line,
+             "imported total vs the sum of the eight areas")
+        )  # fmt: skip
+
+
+def insert_table_rows(con: Connection, rows: TableRows) -> None:
+    """Insert built rows: one statement per table (evaluation first)."""
+    for table, columns in TABLE_COLUMNS.items():
+        insert_rows(con, table, columns, rows[table])
+
+
+_INSERT_ONE_EVALUATION = (
+    f"INSERT INTO evaluation ({', '.join(TABLE_COLUMNS['evaluation'][1:])}) "
+    f"VALUES ({', '.join('?' for _ in TABLE_COLUMNS['evaluation'][1:])}) "
+    "RETURNING evaluation_id"
+)
+
+
+def insert_evaluation(con: Connection, item: ToStore, report_id: int) -> int:
+    """Store one evaluation (its id from the sequence); returns its evaluation_id."""
+    rows = evaluation_rows(item, 0, report_id)
+    (evaluation,) = rows.pop("evaluation")
+    row = con.execute(_INSERT_ONE_EVALUATION, list(evaluation[1:])).fetchone()
     assert row is not None
     evaluation_id = int(row[0])
-    _insert_children(con, evaluation, evaluation_id)
+    for table, table_rows in rows.items():
+        insert_rows(con, table, TABLE_COLUMNS[table], [(evaluation_id, *r[1:]) for r in table_rows])
     return evaluation_id
 
 
-def _insert_children(con: Connection, evaluation: Evaluation, evaluation_id: int) -> None:
-    areas = evaluation.areas
-    insert_rows(
-        con,
-        "area_score",
-        ("evaluation_id", "area", "score", "line", "stated_score", "stated_line"),
-        [(evaluation_id, a.number, a.score, a.line, a.stated_score, a.stated_line) for a in areas],
-    )
-    insert_rows(
-        con,
-        "subarea_score",
-        ("evaluation_id", "area", "code", "name", "score", "max", "line"),
-        [
-            (evaluation_id, a.number, s.code, s.name, s.score, s.max, s.line)
-            for a in areas
-            for s in a.subareas
-        ],
-    )
-    insert_rows(
-        con,
-        "finding",
-        ("evaluation_id", "area", "kind", "ordinal", "text"),
-        [
-            (evaluation_id, a.number, kind, ordinal, text)
-            for a in areas
-            for kind in FINDING_KINDS
-            for ordinal, text in enumerate(getattr(a, kind), start=1)
-        ],
-    )
-    insert_rows(
-        con,
-        "discrepancy",
-        ("evaluation_id", "area", "kind", "stated", "chosen", "line", "note"),
-        [
-            (evaluation_id, d.area, d.kind, d.stated, d.chosen, d.line, d.note or None)
-            for d in evaluation.discrepancies
-        ],
-    )
+# --- precedence --------------------------------------------------------------------
+
+_RANK = {"stated_in_report": 0, "import": 1, "report": 2}
+
+
+def replaces(
+    new: str, old: str, new_stated_by: int | None = None, old_stated_by: int | None = None
+) -> bool:
+    """Whether a new evaluation of origin `new` replaces a stored one of origin `old`
+    for the same municipality and year: report > import > stated in a report.
+
+    A report replaces any (a changed report for the same year replaces the old one),
+    an import replaces an import. A stated value replaces one stated in a report
+    that is not more recent: `*_stated_by` are the stating reports' years.
+    """
+    if _RANK[new] != _RANK[old]:
+        return _RANK[new] > _RANK[old]
+    if new == "stated_in_report":
+        return new_stated_by is None or old_stated_by is None or old_stated_by <= new_stated_by
+    return True
 
 
 def _framework_of_year(year: int) -> str:
@@ -226,8 +347,7 @@ def _store_stated(
     """A previous evaluation stated in this report's summary table ("Sala 2019").
 
     It never overwrites a report or import; it replaces a value stated in an
-    older report. It keeps the report's framework: SKR's summary tables line
-    earlier results up with the report's areas.
+    older report (`replaces`).
     """
     if series.year is None:
         return
@@ -240,38 +360,10 @@ def _store_stated(
     ).fetchone()
     if existing is not None:
         evaluation_id, origin, source_year = existing
-        if origin != "stated_in_report":
+        if not replaces("stated_in_report", origin, evaluation.year, source_year):
             return
-        if source_year is not None and source_year > evaluation.year:
-            return  # a more recent report already stated it
         _delete_evaluation_rows(con, evaluation_id)
-    note = stated_note(file_name, series, evaluation.framework)
-    scores = [(n, s) for n, s in enumerate(series.scores, start=1) if s is not None]
-    total = series.total
-    if total is None and len(scores) == 8:
-        total = sum(s for _, s in scores)
-    row = con.execute(
-        "INSERT INTO evaluation (municipality_code, year, month, framework, origin, report_id, "
-        "total, total_line, source_note) "
-        "VALUES (?, ?, NULL, ?, 'stated_in_report', ?, ?, ?, ?) RETURNING evaluation_id",
-        [
-            evaluation.municipality_code,
-            series.year,
-            evaluation.framework,
-            report_id,
-            total,
-            series.line if series.total is not None else None,
-            note,
-        ],
-    ).fetchone()
-    assert row is not None
-    # The series carries one line (its header row): every score points there.
-    insert_rows(
-        con,
-        "area_score",
-        ("evaluation_id", "area", "score", "line"),
-        [(int(row[0]), n, s, series.line) for n, s in scores],
-    )
+    insert_evaluation(con, Stated(evaluation, series, file_name), report_id)
 
 
 def stated_note(file_name: str, series: ScoreSeries, framework: str) -> str:
@@ -329,6 +421,7 @@ def _remove_evaluation(
     if row is None:
         return None, None
     evaluation_id, origin, report_id, old_sha, old_file = row
+    assert replaces("report", str(origin))  # a report outranks every origin
     _delete_evaluation_rows(con, evaluation_id)
     if origin == "report":
         stated = con.execute(

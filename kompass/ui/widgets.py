@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kompass import queries
+from kompass.present import tables
 from kompass.ui import cache, urlstate
 
 
@@ -45,7 +46,7 @@ def year_picker(evals: pd.DataFrame, code: str) -> int | None:
 
 def mean_picker(db: Path, framework: str, container: object = None) -> pd.Series | None:
     """Choose which mean to show; the report's series is the default where it exists."""
-    options = cache.query("mean_options", db, framework)
+    options = tables.mean_labels(cache.query("mean_options", db, framework))
     if options.empty:
         return None
     keys = list(options.key)
