@@ -143,32 +143,12 @@ def _params(params: dict[str, str], code: str) -> dict[str, str]:
 
 def rerun_times(db: Path, repeats: int = 3) -> dict[str, float]:
     """Median server time (ms) of one full rerun of each page, caches warm (AppTest)."""
-    from streamlit.testing.v1 import AppTest
+    from kompass.ui.timing import rerun_ms
 
-    from kompass.ui import cache
-
-    os.environ["KOMPASS_DB"] = str(db)
-    os.environ["KOMPASS_NO_AUTOLOAD"] = "1"
-    cache.clear()
-    out: dict[str, float] = {}
-    minimal = _minimal_page(db.parent)
     code = sample_code(db)
-    for label, script, params in [
-        (p[0], str(REPO_ROOT / p[1]), _params(p[3], code)) for p in PAGES
-    ] + [("Minimal sida", str(minimal), {})]:
-        at = AppTest.from_file(script, default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()  # cold: fills the caches
-        samples = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            at.run()
-            samples.append((time.perf_counter() - t0) * 1000)
-        if at.exception:
-            raise RuntimeError(f"{label}: {at.exception[0].value}")
-        out[label] = statistics.median(samples)
-    return out
+    pages = [(p[0], str(REPO_ROOT / p[1]), _params(p[3], code)) for p in PAGES]
+    pages.append(("Minimal sida", str(_minimal_page(db.parent)), {}))
+    return rerun_ms(db, pages, repeats)
 
 
 def _minimal_page(folder: Path) -> Path:
