@@ -52,7 +52,7 @@ import codecs
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -515,34 +515,59 @@ def _score_row(cells: _Cells) -> ScoreRow | None:
 
 def import_scores(data: bytes, file_name: str, db: Path | None = None) -> ImportResult:
     """Validate a scores CSV, then store all its rows in one transaction (or nothing)."""
-    parsed = read_scores(data)
+    return _import_file(read_scores(data), data, file_name, db, _write_scores)
+
+
+@dataclass
+class _Written:
+    """What writing an import file's rows did: rows skipped and replaced, files superseded."""
+
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    replaced: list[tuple[int, str]] = field(default_factory=list)
+    superseded: set[int] = field(default_factory=set)
+
+
+def _import_file(
+    parsed: ImportFile[T],
+    data: bytes,
+    file_name: str,
+    db: Path | None,
+    write: Callable[[Connection, list[T], int], _Written],
+) -> ImportResult:
+    """The same file twice is a no-op; else one report row and `write` in one transaction."""
     sha256 = hashlib.sha256(data).hexdigest()
     file_name, n_rows = clean_file_name(file_name), len(parsed.rows)
     with connect(db) as con, transaction(con):
         if _known(con, sha256):
             return ImportResult(file_name, "unchanged", 0, n_rows, warnings=parsed.warnings)
         report_id = _insert_report(con, sha256, file_name, parsed.warnings)
-        skipped: list[tuple[int, str]] = []
-        replaced: list[tuple[int, str]] = []
-        superseded: set[int] = set()
-        for row in parsed.rows:
-            existing = _existing_evaluation(con, row.code, row.year)
-            if existing is not None:
-                evaluation_id, origin, old_report_id, old_file = existing
-                what = f"{row.name} {row.year}"
-                where = f"{ORIGIN_TEXT.get(origin, origin)} {old_file}"
-                if not replaces("import", origin):
-                    reason = f"{what} finns redan från {where}; en rapport går före en import"
-                    skipped.append((row.line, reason))
-                    continue
-                delete_evaluation_rows(con, evaluation_id)
-                superseded.add(old_report_id)
-                replaced.append((row.line, f"ersätter {what} från {where}"))
-            insert_evaluation(con, row, report_id)
-        for old_report_id in sorted(superseded | {report_id}):
+        written = write(con, parsed.rows, report_id)
+        for old_report_id in sorted(written.superseded | {report_id}):
             delete_report_if_unused(con, old_report_id)
-    stored = n_rows - len(skipped)
-    return ImportResult(file_name, "added", stored, n_rows, skipped, replaced, parsed.warnings)
+    stored = n_rows - len(written.skipped)
+    return ImportResult(
+        file_name, "added", stored, n_rows, written.skipped, written.replaced, parsed.warnings
+    )
+
+
+def _write_scores(con: Connection, rows: list[ScoreRow], report_id: int) -> _Written:
+    """Each row by the precedence rule: an import never replaces a report's evaluation."""
+    written = _Written()
+    for row in rows:
+        existing = _existing_evaluation(con, row.code, row.year)
+        if existing is not None:
+            evaluation_id, origin, old_report_id, old_file = existing
+            what = f"{row.name} {row.year}"
+            where = f"{ORIGIN_TEXT.get(origin, origin)} {old_file}"
+            if not replaces("import", origin):
+                reason = f"{what} finns redan från {where}; en rapport går före en import"
+                written.skipped.append((row.line, reason))
+                continue
+            delete_evaluation_rows(con, evaluation_id)
+            written.superseded.add(old_report_id)
+            written.replaced.append((row.line, f"ersätter {what} från {where}"))
+        insert_evaluation(con, row, report_id)
+    return written
 
 
 def _known(con: Connection, sha256: str) -> bool:
@@ -631,24 +656,21 @@ def _reference_total_warning(row: ReferenceRow) -> list[str]:
 
 def import_reference(data: bytes, file_name: str, db: Path | None = None) -> ImportResult:
     """Validate a reference-means CSV, then store all its series in one transaction."""
-    parsed = read_reference(data)
-    sha256 = hashlib.sha256(data).hexdigest()
-    file_name, n_rows = clean_file_name(file_name), len(parsed.rows)
-    with connect(db) as con, transaction(con):
-        if _known(con, sha256):
-            return ImportResult(file_name, "unchanged", 0, n_rows, warnings=parsed.warnings)
-        report_id = _insert_report(con, sha256, file_name, parsed.warnings)
-        replaced: list[tuple[int, str]] = []
-        superseded: set[int] = set()
-        for row in parsed.rows:
-            for reference_id, old_report_id, old_file in _imported_references(con, row):
-                _delete_reference(con, reference_id)
-                superseded.add(old_report_id)
-                replaced.append((row.line, f'ersätter "{row.label}" {row.year} från {old_file}'))
-            _insert_reference_row(con, row, report_id)
-        for old_report_id in sorted(superseded):
-            delete_report_if_unused(con, old_report_id)
-    return ImportResult(file_name, "added", n_rows, n_rows, [], replaced, parsed.warnings)
+    return _import_file(read_reference(data), data, file_name, db, _write_references)
+
+
+def _write_references(con: Connection, rows: list[ReferenceRow], report_id: int) -> _Written:
+    """Each series, replacing an imported one with the same label, framework and year."""
+    written = _Written()
+    for row in rows:
+        for reference_id, old_report_id, old_file in _imported_references(con, row):
+            _delete_reference(con, reference_id)
+            written.superseded.add(old_report_id)
+            written.replaced.append(
+                (row.line, f'ersätter "{row.label}" {row.year} från {old_file}')
+            )
+        _insert_reference_row(con, row, report_id)
+    return written
 
 
 def _imported_references(con: Connection, row: ReferenceRow) -> list[tuple[int, int, str]]:
