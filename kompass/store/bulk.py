@@ -60,11 +60,10 @@ def parsed(path: Path, outcome: tuple[bytes, Evaluation, str]) -> Parsed:
 
 
 def failure(path: Path, exc: ParseError | BudgetExceeded) -> Failure:
-    """(file, message) without the file's name repeated in the message."""
+    """(file, message): the message says what is wrong, the file says where."""
     if isinstance(exc, ParseError):
         return (str(path), store_db.failure_message(exc))
-    message = exc.message.removeprefix(f"{exc.fields.get('name', '')}: ")
-    return (str(path), f"over budget: {message}")
+    return (str(path), f"over budget: {exc.message}")
 
 
 def ingest_many(

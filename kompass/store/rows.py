@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,14 +84,17 @@ def store_evaluation(
 
 # C0/C1 controls and DEL, bidi overrides, and lone surrogates (file name bytes that are
 # not UTF-8): a stored name is shown on pages and written to Excel, where they break.
-_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Control (C0, DEL, C1), format (bidi overrides such as U+202E, zero-width marks) and
+# line/paragraph separators: invisible, or they reorder what is shown.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
-def clean_file_name(name: str) -> str:
-    """The file name as stored: no control characters; undecodable bytes as U+FFFD."""
-    cleaned = _NAME_UNSAFE.sub("", _SURROGATE.sub("\ufffd", name)).strip()
-    return cleaned or "namnlös-fil"
+def clean_file_name(name: str, fallback: str = "namnlös-fil") -> str:
+    """The file name as stored and shown: no hidden characters; undecodable bytes as U+FFFD."""
+    name = _SURROGATE.sub("\ufffd", name)
+    cleaned = "".join(c for c in name if unicodedata.category(c) not in HIDDEN_CATEGORIES)
+    return cleaned.strip() or fallback
 
 
 def _store(
@@ -421,7 +425,6 @@ def _remove_evaluation(
     if row is None:
         return None, None
     evaluation_id, origin, report_id, old_sha, old_file = row
-    assert replaces("report", str(origin))  # a report outranks every origin
     _delete_evaluation_rows(con, evaluation_id)
     if origin == "report":
         stated = con.execute(

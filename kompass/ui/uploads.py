@@ -7,7 +7,6 @@ name is only ever stored as text (never used as a path), after cleaning.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -23,9 +22,6 @@ ALLOWED_SUFFIXES = (".txt", ".md", ".pdf")
 # "50 MB" as the Data page and Streamlit's uploader count it (10^6 bytes); the
 # parser's own limit (50 MiB) is higher, so it never refuses an accepted upload.
 MAX_UPLOAD_MB = 50
-# Control (C0, DEL, C1), format (bidi overrides such as U+202E, zero-width marks),
-# surrogates and line/paragraph separators: invisible, or reorder what is shown.
-HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 @dataclass
@@ -59,8 +55,7 @@ class Replacement:
 def clean_name(name: str) -> str:
     """A display-safe file name: last path part, no control or bidi characters, <= 120 chars."""
     base = PurePath(name.replace("\\", "/")).name
-    base = "".join(c for c in base if unicodedata.category(c) not in HIDDEN_CATEGORIES)
-    return (base.strip() or "uppladdad-rapport")[-120:]
+    return store.clean_file_name(base, fallback="uppladdad-rapport")[-120:]
 
 
 def preview_upload(data: bytes, name: str, budget: Budget = DEFAULT_BUDGET) -> UploadPreview:
