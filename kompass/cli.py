@@ -111,11 +111,18 @@ def _parse_file(path: Path) -> Evaluation:
     except ParseError:
         raise
     except BudgetExceeded as exc:
-        raise ParseError(f"over budget: {exc.message}", source=path.name) from exc
+        message = f"over budget: {exc.message}"
+        raise ParseError.coded(
+            "over_budget", message, source=path.name, detail=exc.message
+        ) from exc
     except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=path.name) from exc
+        detail = str(exc.strerror or exc)
+        raise ParseError.coded(
+            "cannot_read_file", f"cannot read file: {detail}", source=path.name, detail=detail
+        ) from exc
     except Exception as exc:
-        raise ParseError(internal_error_message(exc), source=path.name) from exc
+        message = internal_error_message(exc)
+        raise ParseError.coded("parser_failed", message, source=path.name, detail=message) from exc
 
 
 # --- parse -----------------------------------------------------------------------
@@ -346,12 +353,13 @@ def _import(args: argparse.Namespace, importer: Callable[..., ImportResult]) -> 
     except Exception as exc:  # a bug: one line, never a traceback
         print(f"{command}: {path}: {internal_error_message(exc)}", file=sys.stderr)
         return 1
+    # Notices print as their English messages (kompass.domain.notices).
     for line, reason in result.skipped:
-        print(f"{path}: rad {line}: hoppas över: {reason}", file=sys.stderr)
+        print(f"{path}: line {line}: skipped: {reason}", file=sys.stderr)
     for line, reason in result.replaced:
-        print(f"{path}: rad {line}: {reason}", file=sys.stderr)
+        print(f"{path}: line {line}: {reason}", file=sys.stderr)
     for warning in result.warnings:
-        print(f"{path}: varning: {warning}", file=sys.stderr)
+        print(f"{path}: warning: {warning}", file=sys.stderr)
     print(_import_summary(result, db))
     return 0
 

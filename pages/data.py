@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from kompass.errors import KompassError
+from kompass.present import tables as present_tables
+from kompass.present.notices import text_of, warning_lines
 from kompass.present.strings import DISCREPANCY, error_text, num
 from kompass.store import imports
 from kompass.ui import cache, uploads
@@ -80,11 +82,14 @@ def show_import_result(result: imports.ImportResult) -> None:
         if rows:
             st.warning(f"{n_rows(len(rows))} {what}:")
             # st.text: a reason quotes the file (names, sources), never rendered as Markdown.
-            st.text("\n".join(f"Rad {line}: {text}" for line, text in rows[:IMPORT_LINES]))
+            st.text(
+                "\n".join(f"Rad {line}: {text_of(notice)}" for line, notice in rows[:IMPORT_LINES])
+            )
             if len(rows) > IMPORT_LINES:
-                st.caption(f"Visar {IMPORT_LINES} av {len(rows)}.")
+                st.caption(f"Visar {num(IMPORT_LINES)} av {num(len(rows))}.")
     if result.warnings:
-        st.text("Varningar:\n" + "\n".join(result.warnings[:IMPORT_LINES]))
+        shown = [text_of(w) for w in result.warnings[:IMPORT_LINES]]
+        st.text("Varningar:\n" + "\n".join(shown))
 
 
 leave_v1_mode()
@@ -98,74 +103,81 @@ st.write(
 tabs = st.tabs(["Rapporter", "Ladda ner", "Ladda upp rapport", "Importera resultat"])
 
 with tabs[0]:
-    files = cache.query("reports", db)
+    files = cache.reports(db)
     if files.empty:
         st.info("Inga rapporter ännu. Ladda upp en rapport under fliken ”Ladda upp rapport”.")
     else:
         st.dataframe(
-            files.assign(
-                sha256=files.sha256.str[:12] + "…",
-                Varningar=files.warnings.map(len),
-            ).rename(
-                columns={
-                    "file_name": "Fil",
-                    "format": "Format",
-                    "framework": "Ramverk",
-                    "evaluations": "Utvärderingar",
-                    "n_discrepancies": "Motsägelser",
-                    "n_references": "Medelvärden",
-                    "ingested_at": "Inläst (UTC)",
-                    "parser_version": "Parser",
-                }
-            )[
-                [
-                    "Fil",
-                    "Utvärderingar",
-                    "Ramverk",
-                    "Format",
-                    "sha256",
-                    "Motsägelser",
-                    "Varningar",
-                    "Medelvärden",
-                    "Parser",
-                    "Inläst (UTC)",
+            present_tables.formatted(
+                files.assign(
+                    sha256=files.sha256.str[:12] + "…",
+                    Varningar=files.warnings.map(len),
+                ).rename(
+                    columns={
+                        "file_name": "Fil",
+                        "format": "Format",
+                        "framework": "Ramverk",
+                        "evaluations": "Utvärderingar",
+                        "n_discrepancies": "Motsägelser",
+                        "n_references": "Medelvärden",
+                        "ingested_at": "Inläst (UTC)",
+                        "parser_version": "Parser",
+                    }
+                )[
+                    [
+                        "Fil",
+                        "Utvärderingar",
+                        "Ramverk",
+                        "Format",
+                        "sha256",
+                        "Motsägelser",
+                        "Varningar",
+                        "Medelvärden",
+                        "Inläst (UTC)",
+                    ]
                 ]
-            ],
+            ),
             hide_index=True,
             width="stretch",
         )
         with st.expander("Varningar från inläsningen"):
             # One text block: an element per warning stalls the page at national scale.
-            warned = [f"{f.file_name}: {w}" for f in files.itertuples() for w in f.warnings]
-            st.text("\n".join(warned[:BROWSE_ROWS]) or "Inga varningar.")
-            if len(warned) > BROWSE_ROWS:
-                st.caption(f"Visar {BROWSE_ROWS} av {len(warned)} varningar.")
-        disc = cache.query("all_discrepancies", db)
-        st.subheader("Motsägelser i rapporterna")
+            warned, n_warned = warning_lines(
+                zip(files.file_name, files.warnings, files.notices, strict=True), BROWSE_ROWS
+            )
+            st.text("\n".join(warned) or "Inga varningar.")
+            if n_warned > BROWSE_ROWS:
+                st.caption(f"Visar {num(BROWSE_ROWS)} av {num(n_warned)} varningar.")
+        disc = cache.all_discrepancies(db)
+        st.header("Motsägelser i rapporterna")
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Kommun": disc.name,
-                    "År": disc.year,
-                    "Område": disc.area.map(lambda a: "Totalt" if pd.isna(a) else str(int(a))),
-                    "Vad": disc.kind.map(DISCREPANCY),
-                    "Angivet": disc.stated.map(num),
-                    "Använt": disc.chosen.map(num),
-                    "Rad": disc.line,
-                    "Fil": disc.file_name,
-                }
+            present_tables.formatted(
+                pd.DataFrame(
+                    {
+                        "Kommun": disc.name,
+                        "År": disc.year,
+                        "Område": disc.area.map(lambda a: "Totalt" if pd.isna(a) else str(int(a))),
+                        "Vad": disc.kind.map(DISCREPANCY),
+                        "Angivet": disc.stated.map(num),
+                        "Använt": disc.chosen.map(num),
+                        "Rad": disc.line,
+                        "Fil": disc.file_name,
+                    }
+                )
             ),
             hide_index=True,
             width="stretch",
         )
-    st.subheader("Bläddra i tabellerna")
+    st.header("Bläddra i tabellerna")
     tables = cache.tidy_table_names(db)
     name = st.selectbox("Tabell", tables, key="w_table")
     table = cache.tidy_table(db, name)
-    st.dataframe(table.head(BROWSE_ROWS), hide_index=True, width="stretch")
+    st.dataframe(
+        present_tables.formatted(table.head(BROWSE_ROWS)), hide_index=True, width="stretch"
+    )
     if len(table) > BROWSE_ROWS:
         st.caption(
-            f"Visar de första {BROWSE_ROWS} av {len(table)} raderna; hela tabellen finns "
+            f"Visar de första {num(BROWSE_ROWS)} av {num(len(table))} raderna; hela tabellen finns "
             "under fliken Ladda ner."
         )
 
@@ -232,14 +244,16 @@ with tabs[2]:
                 )
             )
             st.dataframe(
-                pd.DataFrame(
-                    {
-                        "Område": [f"{a.number} {a.name}" for a in ev.areas],
-                        "Poäng": [a.score for a in ev.areas],
-                        "Delområden": [len(a.subareas) for a in ev.areas],
-                        "Styrkor": [len(a.strengths) for a in ev.areas],
-                        "Förbättringar": [len(a.improvements) for a in ev.areas],
-                    }
+                present_tables.formatted(
+                    pd.DataFrame(
+                        {
+                            "Område": [f"{a.number} {a.name}" for a in ev.areas],
+                            "Poäng": [a.score for a in ev.areas],
+                            "Delområden": [len(a.subareas) for a in ev.areas],
+                            "Styrkor": [len(a.strengths) for a in ev.areas],
+                            "Förbättringar": [len(a.improvements) for a in ev.areas],
+                        }
+                    )
                 ),
                 hide_index=True,
                 width="stretch",
@@ -251,7 +265,7 @@ with tabs[2]:
                     f"{num(d.chosen)} används."
                 )
             if preview.warnings:
-                st.text("\n".join(f"Varning: {w}" for w in preview.warnings))
+                st.text("\n".join(f"Varning: {text_of(w)}" for w in preview.warnings))
             show_replacement(preview, db)
             if st.button("Spara i databasen", type="primary", key="save_upload"):
                 try:
@@ -294,8 +308,8 @@ with tabs[3]:
         try:
             result = handler(csv_file.getvalue(), uploads.clean_name(csv_file.name), db)
         except imports.ImportValidationError as exc:
-            st.error(f"Inget sparades. {len(exc.errors)} fel:")
-            st.text("\n".join(exc.errors[:IMPORT_LINES]))
+            st.error(f"Inget sparades. {num(len(exc.errors))} fel:")
+            st.text("\n".join(text_of(e) for e in exc.errors[:IMPORT_LINES]))
         except KompassError as exc:
             st.error(error_text(exc))
         else:
@@ -303,4 +317,4 @@ with tabs[3]:
             show_import_result(result)
 
 if evals is not None and not evals.empty:
-    st.caption(plain(f"Databas: {db.name} · {len(evals)} utvärderingar."))
+    st.caption(plain(f"Databas: {db.name} · {num(len(evals))} utvärderingar."))

@@ -30,6 +30,19 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.fixture(scope="session")
+def national_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic national store: 1 200 reports over Sweden (about a minute; read-only)."""
+    from kompass.devtools import synth
+
+    work = tmp_path_factory.mktemp("national_store")
+    synth.write_corpus(work / "reports", 1200, seed=7)
+    db = work / "kompass.duckdb"
+    _, failures = ingest_many([work / "reports"], db)
+    assert not failures
+    return db
+
+
 @pytest.fixture
 def sample_db_copy(sample_db: Path, tmp_path: Path) -> Path:
     """A private, writable copy of `sample_db`."""
@@ -68,7 +81,7 @@ def use_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 # gets one Chromium, each test a fresh page. Playwright is imported only when used.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from tests.browser_helpers import chromium
+    from tests.helpers.browser import chromium
 
     with chromium() as b:
         yield b
@@ -76,7 +89,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    from tests.browser_helpers import fresh_page
+    from tests.helpers.browser import fresh_page
 
     with fresh_page(browser) as pg:
         yield pg

@@ -28,19 +28,21 @@ from pathlib import Path
 
 from kompass import store
 from kompass.config import REPO_ROOT, reports_dir
+from kompass.ui import registry
 
-# (label, script, URL path, query, what shows the page is ready). "KOMMUN" is
+# What each page needs in its URL, and what shows it is ready. "KOMMUN" is
 # replaced by a municipality with two or more evaluations in the measured store.
-PAGES = [
-    ("Översikt", "pages/oversikt.py", "/", {}, "chart"),
-    ("Kommunprofil", "pages/profil.py", "/profil", {"kommun": "KOMMUN"}, "chart"),
-    ("Jämför", "pages/jamfor.py", "/jamfor", {"kommun": "KOMMUN", "urval": "narmast"}, "chart"),
-    ("Utveckling", "pages/utveckling.py", "/utveckling", {"kommun": "KOMMUN"}, "chart"),
-    ("Lär av andra", "pages/lar-av-andra.py", "/lar-av-andra", {"kommun": "KOMMUN"},
-     "text=Svagaste delområden"),
-    ("Styrkor och förbättringar", "pages/fynd.py", "/fynd", {"q": "styr"}, "text=träffar i"),
-    ("Data", "pages/data.py", "/data", {}, "[data-testid=stDataFrame]"),
-]  # fmt: skip
+_SETUP: dict[str, tuple[dict[str, str], str]] = {
+    "": ({}, "chart"),
+    "profil": ({"kommun": "KOMMUN"}, "chart"),
+    "jamfor": ({"kommun": "KOMMUN", "urval": "narmast"}, "chart"),
+    "utveckling": ({"kommun": "KOMMUN"}, "chart"),
+    "lar-av-andra": ({"kommun": "KOMMUN"}, "text=Svagaste delområden"),
+    "fynd": ({"q": "styr"}, "text=träffar i"),
+    "data": ({}, "[data-testid=stDataFrame]"),
+}
+# (label, script, URL path, query, ready) for every page of the registry.
+PAGES = [(p.title, p.script, p.path, *_SETUP[p.url_path]) for p in registry.PAGES]
 MINIMAL_PAGE = """
 import plotly.graph_objects as go
 import streamlit as st

@@ -3,7 +3,7 @@
 `make_truth` draws an evaluation (scores, sub-areas, findings, metadata,
 optional summary columns and deliberate discrepancies); `render_text` writes
 it as a report in the layout of one of the five samples in `data/reports/`;
-`render_pdf` turns that text into a PDF (fpdf2, like `tests/pdfmaker.py`);
+`render_pdf` turns that text into a PDF (fpdf2, like `tests/helpers/pdfmaker.py`);
 `write_corpus` writes many reports over Sweden's 290 municipalities for the
 demo database and the benchmark. `compare` lists where a parse differs from
 its truth: the round-trip tests and the benchmark use it.

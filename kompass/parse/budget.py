@@ -143,7 +143,7 @@ def _parse_one(data: bytes, name: str, budget: Budget) -> tuple[Any, ...]:
         evaluation, fmt = parse_bytes(data, name, max_pages=budget.pages)
         return ("ok", evaluation, fmt)
     except ParseError as exc:
-        return ("parse_error", exc.message, exc.line, exc.source)
+        return ("parse_error", exc.message, exc.line, exc.source, exc.code, exc.fields)
     except BudgetExceeded as exc:
         return ("budget", exc.message, exc.fields)
     except MemoryError:
@@ -294,7 +294,7 @@ def _unpack(reply: tuple[Any, ...], name: str, budget: Budget) -> tuple[Evaluati
     if kind == "ok":
         return reply[1], reply[2]
     if kind == "parse_error":
-        raise ParseError(reply[1], line=reply[2], source=reply[3])
+        raise ParseError(reply[1], reply[2], reply[3], reply[4], reply[5])
     if kind == "budget":
         raise BudgetExceeded(reply[1], **reply[2])
     if kind == "died" and reply[1] > 0:
@@ -325,7 +325,7 @@ def _outcome(path: Path, data: bytes, reply: tuple[Any, ...], budget: Budget) ->
     except (ParseError, BudgetExceeded) as exc:
         return exc
     except RuntimeError as exc:
-        return ParseError(str(exc), source=name)
+        return ParseError.coded("parser_failed", str(exc), source=name, detail=str(exc))
     return data, evaluation, fmt
 
 

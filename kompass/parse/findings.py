@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from kompass.domain.notices import Notice
 from kompass.parse.common import clean, strip_tags
 
 _COLUMN_KINDS = (
@@ -175,8 +176,12 @@ def _read_row(
         items, continues = split_items(cell)
         if items and "•" not in cell and "<" not in cell and len(items[0]) > 200:
             warnings.append(
-                f"line {line_no}: findings written as plain text without item marks; "
-                "kept as one item per cell"
+                Notice(
+                    "findings_without_item_marks",
+                    f"line {line_no}: findings written as plain text without item marks; "
+                    "kept as one item per cell",
+                    line=line_no,
+                )
             )
         _append(found[kind], items, continues)
 
@@ -210,8 +215,12 @@ def _read_untabbed(
     stray = [t for t in body if _TITLE_LINE.fullmatch(t) and _column_kind(t) not in kinds]
     if len(kinds) > 1 or stray:
         warnings.append(
-            f"line {header + 1}: findings table without column separators (PDF text?); "
-            "strengths and improvements cannot be told apart, so its items are not stored"
+            Notice(
+                "findings_without_columns",
+                f"line {header + 1}: findings table without column separators (PDF text?); "
+                "strengths and improvements cannot be told apart, so its items are not stored",
+                line=header + 1,
+            )
         )
         return idx
     items, continues = split_items(_join_lines(body))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kompass.domain.municipalities import Municipality, resolve_municipality
+from kompass.domain.notices import Notice
 from kompass.parse.common import MONTHS, ORDINALS, clean
 from kompass.parse.model import ParseError
 
@@ -91,15 +92,17 @@ def parse_metadata(lines: list[str]) -> Metadata:
         interviewees=int(interviewees.group("n")) if interviewees else None,
         evaluators=parse_evaluators(front_matter(lines)),
     )
-    for label, value in (
-        ("month", month),
-        ("evaluation number", meta.evaluation_number),
-        ("number of interviewees", meta.interviewees),
+    for code, label, value in (
+        ("month_not_stated", "month", month),
+        ("evaluation_number_not_stated", "evaluation number", meta.evaluation_number),
+        ("interviewees_not_stated", "number of interviewees", meta.interviewees),
     ):
         if value is None:
-            meta.warnings.append(f"{label} not stated in the report")
+            meta.warnings.append(Notice(code, f"{label} not stated in the report"))
     if not meta.evaluators:
-        meta.warnings.append("evaluators not named in the title block")
+        meta.warnings.append(
+            Notice("evaluators_not_named", "evaluators not named in the title block")
+        )
     return meta
 
 
@@ -118,24 +121,36 @@ def _municipality(performed: re.Match[str] | None, title: str) -> Municipality:
     named = candidates[0] if candidates else None
     if named:
         stated_at = performed.string.count("\n", 0, performed.start()) + 1 if performed else None
-        raise ParseError(
-            f"municipality {named!r} is not one of Sweden's 290 municipalities", line=stated_at
+        raise ParseError.coded(
+            "unknown_municipality",
+            f"municipality {named!r} is not one of Sweden's 290 municipalities",
+            line=stated_at,
+            name=named,
         )
-    raise ParseError("municipality not found: no 'Utvärderingen av … kommun' or title naming it")
+    raise ParseError.coded(
+        "municipality_not_found",
+        "municipality not found: no 'Utvärderingen av … kommun' or title naming it",
+    )
 
 
 def _year(performed: re.Match[str] | None, title: str) -> int:
     """The evaluation's year; one before the first evaluation or after next year is refused."""
     found = performed or _YEAR.search(title)
     if found is None:
-        raise ParseError("year of the evaluation not found (title or 'Utvärderingen av …')")
+        raise ParseError.coded(
+            "year_not_found", "year of the evaluation not found (title or 'Utvärderingen av …')"
+        )
     year = int(found.group("year"))
     last = date.today().year + 1
     if not FIRST_YEAR <= year <= last:
-        raise ParseError(
+        raise ParseError.coded(
+            "year_out_of_range",
             f"year {year} is not a Kommunkompassen year ({FIRST_YEAR}, the first evaluation, "
             f"to {last})",
             line=found.string.count("\n", 0, found.start("year")) + 1,
+            year=year,
+            first=FIRST_YEAR,
+            last=last,
         )
     return year
 

@@ -11,30 +11,62 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kompass.domain.notices import Notice, check_code
+
 FINDING_KINDS = ("strengths", "partial", "improvements")
 
 
 class ParseError(Exception):
     """A file that is not a complete Kommunkompassen report.
 
-    The message says what is missing or wrong and, where known, the line.
+    The message (English) says what is missing or wrong and, where known, the
+    line; `code` and `fields` say the same for `kompass.present.notices`, which
+    words it in Swedish (codes in `kompass.domain.notices.PARSE_ERRORS`).
     """
 
-    def __init__(self, message: str, line: int | None = None, source: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        source: str | None = None,
+        code: str = "parser_failed",
+        fields: dict[str, Any] | None = None,
+    ):
         self.message = message
         self.line = line
         self.source = source
+        self.code = code
+        # Uncoded (a caller's own text): the message itself is the detail.
+        self.fields = dict(fields) if fields is not None else {"detail": message}
+        check_code(code, self.fields)
         super().__init__(str(self))
 
-    def __reduce__(self) -> tuple[type[ParseError], tuple[str, int | None, str | None]]:
+    @classmethod
+    def coded(
+        cls,
+        code: str,
+        message: str,
+        line: int | None = None,
+        source: str | None = None,
+        **fields: Any,
+    ) -> ParseError:
+        """A ParseError with its code and fields (`kompass.domain.notices.CODES`)."""
+        return cls(message, line, source, code, fields)
+
+    def __reduce__(self) -> tuple[Any, ...]:
         # Pickled between processes (worker pools): keep the fields, not only the text.
-        return (type(self), (self.message, self.line, self.source))
+        return (type(self), (self.message, self.line, self.source, self.code, self.fields))
 
     def __str__(self) -> str:
         where = self.source or ""
         if self.line is not None:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         return f"{where}: {self.message}" if where else self.message
+
+    @property
+    def notice(self) -> Notice:
+        """The error as a Notice (without its source and line)."""
+        return Notice(self.code, self.message, **self.fields)
 
 
 @dataclass

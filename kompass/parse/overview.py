@@ -12,7 +12,9 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from kompass.domain.notices import Notice
 from kompass.parse.common import cells, clean, is_number, to_number
 from kompass.parse.model import ParseError, SubArea
 
@@ -136,18 +138,26 @@ class _Walker:
         """
         table = self.table
         row_done = len(self.numbers) >= 2 and tok.line != self.numbers[-1].line
+        fields: dict[str, Any]
         if self.code is not None and not row_done:
             where = f"sub-area {self.code}"
+            code, fields = "negative_subarea_score", {"subarea": self.code}
         elif (
             table is not None
             and (self.code is not None or table.subareas)
             and (table.subtotal is None)
         ):
             where = f"area {table.number}'s subtotal row"
+            code, fields = "negative_subtotal", {"area": table.number}
         else:
             tok.kind = "text"
             return
-        raise ParseError(f"score overview: {where} has a negative number {tok.value}", tok.line)
+        raise ParseError(
+            f"score overview: {where} has a negative number {tok.value}",
+            tok.line,
+            code=code,
+            fields={**fields, "value": tok.value},
+        )
 
     def _start(self, tok: Token) -> None:
         if tok.kind == "area":
@@ -204,16 +214,20 @@ def parse_overview(lines: list[str], start: int, end: int) -> dict[int, AreaTabl
             last_line = tok.line
     walker.flush()
     if last_line > start and len({t.number for t in walker.tables if t.subareas}) < 8:
-        raise ParseError(
+        raise ParseError.coded(
+            "overview_too_long",
             f"score overview: its eight tables are not complete within {MAX_TOKENS:,} cells "
             "(the rest is not read)",
             line=last_line,
+            cells=MAX_TOKENS,
         )
     if walker.code is not None:
-        raise ParseError(
+        raise ParseError.coded(
+            "subarea_without_numbers",
             f"score overview: sub-area {walker.code} has no 'achieved  max' numbers "
             "(file cut off?)",
             line=walker.code_line,
+            subarea=walker.code,
         )
     tables: dict[int, AreaTable] = {}
     for table in walker.tables:
@@ -234,34 +248,55 @@ def check_table(table: AreaTable, last_line: int) -> list[str]:
     _check_subareas(table)
     maxes = sum(s.max for s in table.subareas)
     if maxes > AREA_MAX + 0.01:
-        raise ParseError(
+        raise ParseError.coded(
+            "area_maxima_over_limit",
             f"score overview: the maxima of area {table.number}'s sub-areas add up to "
             f"{maxes:g}, more than {AREA_MAX}",
             line=table.subareas[-1].line,
+            area=table.number,
+            maxima=maxes,
+            limit=AREA_MAX,
         )
     if table.subtotal is None:
         if abs(maxes - AREA_MAX) > 0.01:
-            raise ParseError(
+            raise ParseError.coded(
+                "area_table_incomplete",
                 f"score overview: area {table.number} table is incomplete (maxima add up to "
                 f"{maxes:g} of 100, no subtotal row; file cut off?)",
                 line=table.subareas[-1].line if table.subareas else last_line,
+                area=table.number,
+                maxima=maxes,
             )
         warnings.append(
-            f"area {table.number}: no subtotal row in the score overview; "
-            "the sum of its sub-areas is used"
+            Notice(
+                "no_subtotal_row",
+                f"area {table.number}: no subtotal row in the score overview; "
+                "the sum of its sub-areas is used",
+                area=table.number,
+            )
         )
     else:
         top = min(table.subtotal_max or AREA_MAX, AREA_MAX)
         if not 0 <= table.subtotal <= top:
-            raise ParseError(
+            raise ParseError.coded(
+                "subtotal_out_of_range",
                 f"score overview: area {table.number} subtotal {table.subtotal:g} "
                 f"outside 0–{top:g}",
                 line=table.subtotal_line,
+                area=table.number,
+                subtotal=table.subtotal,
+                top=top,
             )
     if table.subtotal_max is not None and abs(table.subtotal_max - maxes) > 0.01:
         warnings.append(
-            f"area {table.number}: sub-area maxima add up to {maxes:g}, "
-            f"the subtotal row says {table.subtotal_max:g}"
+            Notice(
+                "subtotal_max_mismatch",
+                f"area {table.number}: sub-area maxima add up to {maxes:g}, "
+                f"the subtotal row says {table.subtotal_max:g}",
+                area=table.number,
+                maxima=maxes,
+                subtotal_max=table.subtotal_max,
+            )
         )
     return warnings
 
@@ -270,21 +305,37 @@ def _check_subareas(table: AreaTable) -> None:
     seen: set[str] = set()
     for sub in table.subareas:
         if not sub.code.startswith(f"{table.number}."):
-            raise ParseError(
+            raise ParseError.coded(
+                "subarea_in_wrong_area",
                 f"score overview: sub-area {sub.code} listed under area {table.number}",
                 line=sub.line,
+                subarea=sub.code,
+                area=table.number,
             )
         if sub.code in seen:
-            raise ParseError(f"score overview: sub-area {sub.code} listed twice", line=sub.line)
+            raise ParseError.coded(
+                "subarea_listed_twice",
+                f"score overview: sub-area {sub.code} listed twice",
+                line=sub.line,
+                subarea=sub.code,
+            )
         seen.add(sub.code)
         if not 0 < sub.max <= AREA_MAX:
-            raise ParseError(
+            raise ParseError.coded(
+                "subarea_max_out_of_range",
                 f"score overview: sub-area {sub.code} has max {sub.max:g} "
                 f"(an area has {AREA_MAX} points)",
                 line=sub.line,
+                subarea=sub.code,
+                max=sub.max,
+                limit=AREA_MAX,
             )
         if sub.score < 0 or sub.score > sub.max:
-            raise ParseError(
+            raise ParseError.coded(
+                "subarea_score_out_of_range",
                 f"score overview: sub-area {sub.code} scores {sub.score:g} of max {sub.max:g}",
                 line=sub.line,
+                subarea=sub.code,
+                score=sub.score,
+                max=sub.max,
             )

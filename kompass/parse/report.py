@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kompass.domain.frameworks import canonical_name, match_heading
+from kompass.domain.notices import Notice
 from kompass.parse.common import cells, is_number, strip_tags, to_number
 from kompass.parse.findings import parse_findings
 from kompass.parse.metadata import parse_metadata
@@ -75,7 +76,9 @@ def parse_text(text: str, source: str = "") -> Evaluation:
 
 def _parse(lines: list[str], source: str) -> Evaluation:
     if not any("kommunkompass" in line.casefold() for line in lines[:200]):
-        raise ParseError("not a Kommunkompassen report: the word 'Kommunkompassen' is missing")
+        raise ParseError.coded(
+            "not_a_report", "not a Kommunkompassen report: the word 'Kommunkompassen' is missing"
+        )
     headings = find_headings(lines)
     meta = parse_metadata(lines)
     overview_at = find_overview(lines, headings)
@@ -89,9 +92,11 @@ def _parse(lines: list[str], source: str) -> Evaluation:
     for heading, end in zip(headings, bounds[1:], strict=True):
         table = tables.get(heading.number)
         if table is None:
-            raise ParseError(
+            raise ParseError.coded(
+                "overview_area_missing",
                 f"score overview has no sub-area table for area {heading.number} (file cut off?)",
                 line=len(lines),
+                area=heading.number,
             )
         warnings += check_table(table, len(lines))
         area = build_area(lines, heading, end, table, framework, summary, warnings, discrepancies)
@@ -149,21 +154,28 @@ def find_headings(lines: list[str]) -> list[Heading]:
     found = {**fallback, **matched}
     missing = [n for n in range(1, 9) if n not in found]
     if len(missing) == 8:
-        raise ParseError(
+        raise ParseError.coded(
+            "no_area_headings",
             "not a complete Kommunkompassen report: no area headings 'Område 1' … 'Område 8'",
             line=len(lines),
         )
     if missing:
         names = ", ".join(str(n) for n in missing)
-        raise ParseError(
-            f"area {names} missing: no heading 'Område {missing[0]} …' found", line=len(lines)
+        raise ParseError.coded(
+            "areas_missing",
+            f"area {names} missing: no heading 'Område {missing[0]} …' found",
+            line=len(lines),
+            areas=missing,
         )
     headings = [found[n] for n in range(1, 9)]
     for prev, nxt in zip(headings, headings[1:], strict=False):
         if nxt.line <= prev.line:
-            raise ParseError(
+            raise ParseError.coded(
+                "headings_out_of_order",
                 f"area headings out of order: 'Område {nxt.number}' before 'Område {prev.number}'",
                 line=nxt.line + 1,
+                area=nxt.number,
+                before=prev.number,
             )
     return headings
 
@@ -190,7 +202,8 @@ def find_overview(lines: list[str], headings: list[Heading]) -> int:
     for idx in range(after + 1, len(lines)):
         if _OVERVIEW.match(lines[idx].replace("\t", " ")):
             return idx
-    raise ParseError(
+    raise ParseError.coded(
+        "overview_not_found",
         "score overview 'Översikt av poängfördelning' not found after area 8 (file cut off?)",
         line=len(lines),
     )
@@ -199,17 +212,25 @@ def find_overview(lines: list[str], headings: list[Heading]) -> int:
 def decide_framework(headings: list[Heading]) -> tuple[str, list[str]]:
     """The generation whose area names the headings use (majority vote)."""
     votes = {"2010": 0, "2020": 0}
-    warnings = []
+    warnings: list[str] = []
     for h in headings:
         matches = {row.framework for row in match_heading(h.name) if row.area == h.number}
         for fw in matches:
             votes[fw] += 1
         if not matches:
             warnings.append(
-                f"line {h.line + 1}: area {h.number} heading {h.name!r} is not a known area name"
+                Notice(
+                    "unknown_area_heading",
+                    f"line {h.line + 1}: area {h.number} heading {h.name!r} "
+                    "is not a known area name",
+                    line=h.line + 1,
+                    area=h.number,
+                    heading=h.name,
+                )
             )
     if votes["2010"] == votes["2020"]:
-        raise ParseError(
+        raise ParseError.coded(
+            "framework_unclear",
             "framework generation unclear: the 'Område' headings match neither "
             "the 2010 nor the 2020 area names",
             line=headings[0].line + 1,
@@ -291,12 +312,16 @@ def build_area(
             )
         )
     if stated is None:
-        warnings.append(f"area {n}: no 'Poäng' stated in the area text")
+        warnings.append(
+            Notice("area_score_not_stated", f"area {n}: no 'Poäng' stated in the area text", area=n)
+        )
     findings, finding_warnings = parse_findings(lines, heading.line, end)
     warnings += finding_warnings
     for kind in ("strengths", "improvements"):
         if not findings[kind]:
-            warnings.append(f"area {n}: no {kind} found")
+            warnings.append(
+                Notice("area_no_findings", f"area {n}: no {kind} found", area=n, kind=kind)
+            )
     return Area(
         number=n,
         name=canonical_name(framework, n),

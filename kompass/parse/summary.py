@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kompass.domain.notices import Notice
 from kompass.parse.common import cells, is_number, to_number
 from kompass.parse.model import ScoreSeries
 
@@ -71,11 +72,9 @@ def parse_summary(lines: list[str], start: int, end: int, municipality: str, yea
         if labels:
             series, total_line = _read_rows(lines, idx, end, labels)
             if series:
-                problem = _out_of_range(series)
+                problem = _out_of_range(series, idx + 1)
                 if problem:  # a corrupt table: none of its columns can be trusted
-                    return Summary(
-                        None, [], [], [f"line {idx + 1}: summary table ignored: {problem}"]
-                    )
+                    return Summary(None, [], [], [problem])
                 warnings = _drop_impossible_totals(series, total_line)
                 summary = _classify(series, municipality, year)
                 summary.warnings += warnings
@@ -83,23 +82,39 @@ def parse_summary(lines: list[str], start: int, end: int, municipality: str, yea
     return Summary(None, [], [])
 
 
-def _out_of_range(series: list[ScoreSeries]) -> str | None:
+def _out_of_range(series: list[ScoreSeries], line: int) -> Notice | None:
     """What is impossible in the table's area rows (an area outside 0–100)."""
     for s in series:
         for area, score in enumerate(s.scores, start=1):
             if score is not None and not 0 <= score <= AREA_MAX:
-                return f"{s.label!r} gives area {area} {score:g} points (0–{AREA_MAX})"
+                problem = f"{s.label!r} gives area {area} {score:g} points (0–{AREA_MAX})"
+                return Notice(
+                    "summary_table_ignored",
+                    f"line {line}: summary table ignored: {problem}",
+                    line=line,
+                    label=s.label,
+                    area=area,
+                    score=score,
+                    limit=AREA_MAX,
+                )
     return None
 
 
 def _drop_impossible_totals(series: list[ScoreSeries], line: int) -> list[str]:
     """A total outside 0–800 is dropped (with a warning), its column and the others kept."""
-    warnings = []
+    warnings: list[str] = []
     for s in series:
         if s.total is not None and not 0 <= s.total <= TOTAL_MAX:
             warnings.append(
-                f"line {line}: summary table: {s.label!r} gives a total of "
-                f"{s.total:g} (0–{TOTAL_MAX}); that total is ignored"
+                Notice(
+                    "summary_total_ignored",
+                    f"line {line}: summary table: {s.label!r} gives a total of "
+                    f"{s.total:g} (0–{TOTAL_MAX}); that total is ignored",
+                    line=line,
+                    label=s.label,
+                    total=s.total,
+                    limit=TOTAL_MAX,
+                )
             )
             s.total = None
     return warnings

@@ -71,28 +71,51 @@ def read_report_bytes(path: Path) -> bytes:
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            raise ParseError(f"not a regular file ({_file_kind(info.st_mode)})", source=name)
+            kind = _file_kind(info.st_mode)
+            raise ParseError.coded(
+                "not_a_regular_file",
+                f"not a regular file ({FILE_KINDS[kind]})",
+                source=name,
+                kind=kind,
+            )
         if info.st_size > MAX_BYTES:
             size = f"{info.st_size / MB:.0f} MB"
-            raise ParseError(
-                f"file is {size}; reports over {MAX_BYTES // MB} MB are refused", source=name
+            raise ParseError.coded(
+                "file_too_large",
+                f"file is {size}; reports over {MAX_BYTES // MB} MB are refused",
+                source=name,
+                size_mb=round(info.st_size / MB),
+                limit_mb=MAX_BYTES // MB,
             )
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat
     except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or exc}", source=name) from exc
+        detail = str(exc.strerror or exc)
+        raise ParseError.coded(
+            "cannot_read_file", f"cannot read file: {detail}", source=name, detail=detail
+        ) from exc
     return data
 
 
+FILE_KINDS = {
+    "folder": "a folder",
+    "pipe": "a pipe",
+    "device": "a device",
+    "socket": "a socket",
+    "other": "not a file",
+}
+
+
 def _file_kind(mode: int) -> str:
+    """The kind of a path that is not a regular file: a key of FILE_KINDS."""
     kinds = (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a pipe"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "pipe"),
+        (stat.S_ISCHR, "device"),
+        (stat.S_ISBLK, "device"),
+        (stat.S_ISSOCK, "socket"),
     )
-    return next((kind for test, kind in kinds if test(mode)), "not a file")
+    return next((kind for test, kind in kinds if test(mode)), "other")
 
 
 def safe_name(name: str) -> str:
@@ -111,16 +134,22 @@ def safe_name(name: str) -> str:
 def bytes_to_text(data: bytes, name: str, max_pages: int | None = None) -> tuple[str, str]:
     """Decode report bytes (text or PDF) into normalised text; see `pdf_to_text` for max_pages."""
     if len(data) > MAX_BYTES:
-        raise ParseError(f"file too large (over {MAX_BYTES // MB} MB)", source=name)
+        raise ParseError.coded(
+            "file_too_large",
+            f"file too large (over {MAX_BYTES // MB} MB)",
+            source=name,
+            size_mb=round(len(data) / MB),
+            limit_mb=MAX_BYTES // MB,
+        )
     if not data.strip():
-        raise ParseError("file is empty", source=name)
+        raise ParseError.coded("file_empty", "file is empty", source=name)
     if data.lstrip()[:5] == PDF_MAGIC:
         text = pdf_to_text(data, name, max_pages)
         check_line_count(text, name)
         return normalise(text), "pdf"
     text = decode(data, name)
     if not text.replace("\ufeff", "").strip():
-        raise ParseError("file is empty", source=name)  # a BOM and blank lines
+        raise ParseError.coded("file_empty", "file is empty", source=name)  # a BOM, blank lines
     check_line_count(text, name)
     return normalise(text), "text"
 
@@ -133,10 +162,13 @@ def check_line_count(text: str, name: str = "") -> None:
     """
     count = 1 + text.count("\n") + text.count("\r") + text.count("\f")
     if count > MAX_LINES:
-        raise ParseError(
+        raise ParseError.coded(
+            "too_many_lines",
             f"text has {count:,} lines; a report has a few thousand, "
             f"and texts of over {MAX_LINES:,} lines are refused",
             source=name or None,
+            lines=count,
+            limit=MAX_LINES,
         )
 
 
@@ -146,9 +178,9 @@ def decode(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise ParseError("broken UTF-16 text", source=name) from exc
+            raise ParseError.coded("broken_utf16", "broken UTF-16 text", source=name) from exc
     if b"\x00" in data[:65536]:
-        raise ParseError("binary file: not a text or PDF report", source=name)
+        raise _binary(name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -158,8 +190,12 @@ def decode(data: bytes, name: str) -> str:
     if len(_MOJIBAKE.findall(text)) > 3:
         text = undo_mojibake(text)
     if _control_share(text) > 0.01:
-        raise ParseError("binary file: not a text or PDF report", source=name)
+        raise _binary(name)
     return text
+
+
+def _binary(name: str) -> ParseError:
+    return ParseError.coded("binary_file", "binary file: not a text or PDF report", source=name)
 
 
 def undo_mojibake(text: str) -> str:
@@ -248,9 +284,13 @@ def pdf_to_text(data: bytes, name: str, max_pages: int | None = None) -> str:
         raise
     except Exception as exc:  # pypdf on a broken file can raise almost anything
         detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        raise ParseError(f"not a readable PDF ({detail})", source=name) from exc
+        raise ParseError.coded(
+            "unreadable_pdf", f"not a readable PDF ({detail})", source=name, detail=detail
+        ) from exc
     if not any(p.strip() for p in pages):
-        raise ParseError("PDF has no text layer (scanned?); no text to parse", source=name)
+        raise ParseError.coded(
+            "pdf_without_text", "PDF has no text layer (scanned?); no text to parse", source=name
+        )
     return "\f".join(pages)
 
 
@@ -264,13 +304,19 @@ def _unlock(reader: PdfReader, name: str) -> None:
         opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
     except Exception as exc:  # an encryption pypdf cannot undo here (AES needs a crypto library)
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ParseError(
+        raise ParseError.coded(
+            "pdf_encryption_unsupported",
             f"PDF is encrypted in a way that cannot be opened here ({detail}); "
             "save an unprotected copy",
             source=name,
+            detail=detail,
         ) from exc
     if not opened:
-        raise ParseError("PDF is protected by a password; save an unprotected copy", source=name)
+        raise ParseError.coded(
+            "pdf_password",
+            "PDF is protected by a password; save an unprotected copy",
+            source=name,
+        )
 
 
 def normalise(text: str) -> str:

@@ -2,13 +2,17 @@
 
 Every function opens a short-lived read-only connection (see STYLE.md: the
 app never holds a DuckDB connection between reruns) and names the report
-fields behind its columns. No Streamlit here; `kompass.ui.cache` wraps these.
+fields behind its columns. Joins that several questions share are views
+(`kompass/store/views.sql`: evaluation_detail, area_score_detail,
+reference_detail, latest_scored_evaluation, canonical_area). No Streamlit
+here; `kompass.ui.cache` wraps these.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +21,12 @@ import pandas as pd
 from kompass.store import connect
 
 AREAS = list(range(1, 9))
-DB_MEAN_KIND = "database"
-REFERENCE_KIND = "reference"
+# Kinds of mean (`mean_options`): stated by SKR in reports' summary tables, imported
+# from a CSV file of published means, computed here over the stored evaluations.
+STATED_KIND = "stated"
+IMPORTED_KIND = "imported"
+COMPUTED_KIND = "computed"
+REFERENCE_KIND = STATED_KIND  # the old name (present.printout's default mean)
 
 
 def _frame(db: Path, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
@@ -38,16 +46,14 @@ def evaluations(db: Path) -> pd.DataFrame:
     return _frame(
         db,
         """
-        SELECT e.evaluation_id, m.code, m.name, m.county_code, m.county_name,
-               m.kommungrupp_code, m.kommungrupp_name, m.population, m.population_year,
-               e.year, e.month, e.framework, e.origin, e.evaluation_number, e.interviewees,
-               e.evaluators, e.total, e.source_note, r.file_name, r.sha256, r.format,
+        SELECT d.evaluation_id, d.code, d.name, d.county_code, d.county_name,
+               d.kommungrupp_code, d.kommungrupp_name, d.population, d.population_year,
+               d.year, d.month, d.framework, d.origin, d.evaluation_number, d.interviewees,
+               d.evaluators, d.total, d.source_note, d.file_name, d.sha256, d.format,
                (SELECT count(*) FROM area_score a
-                 WHERE a.evaluation_id = e.evaluation_id) AS n_areas
-        FROM evaluation e
-        JOIN municipality m ON m.code = e.municipality_code
-        JOIN report r ON r.report_id = e.report_id
-        ORDER BY m.name, e.year
+                 WHERE a.evaluation_id = d.evaluation_id) AS n_areas
+        FROM evaluation_detail d
+        ORDER BY d.name, d.year
         """,
     )
 
@@ -70,16 +76,11 @@ def area_scores(db: Path, evaluation_ids: list[int] | None = None) -> pd.DataFra
 
 
 _AREA_SQL = """
-    SELECT a.evaluation_id, e.municipality_code AS code, m.name, e.year, e.framework,
-           a.area, f.name AS area_name, a.score, a.line, a.stated_score, r.file_name, e.origin
-    FROM area_score a
-    JOIN evaluation e USING (evaluation_id)
-    JOIN municipality m ON m.code = e.municipality_code
-    JOIN report r ON r.report_id = e.report_id
-    JOIN framework_area f ON f.framework = e.framework AND f.area = a.area
-         AND f.role = 'canonical'
+    SELECT a.evaluation_id, a.code, a.name, a.year, a.framework,
+           a.area, a.area_name, a.score, a.line, a.stated_score, a.file_name, a.origin
+    FROM area_score_detail a
     {where}
-    ORDER BY m.name, e.year, a.area
+    ORDER BY a.name, a.year, a.area
 """
 
 
@@ -122,41 +123,44 @@ def discrepancies(db: Path, evaluation_id: int) -> pd.DataFrame:
 def reference_means(db: Path, framework: str | None = None) -> pd.DataFrame:
     """Reference series (e.g. "Medel 2020-" stated in sala-2023) in long form.
 
-    Columns: reference_id, label, framework, year, n_municipalities, total,
-    source_note, file_name, line, area, score.
+    From the view `reference_detail`. Columns: reference_id, label (as the
+    source states it), framework, year (of the series, e.g. 2020 in "Medel
+    2020-"), n_municipalities (if stated), total, source_note, file_name,
+    format (text|pdf: a report's summary table; csv: an import), line,
+    report_name and report_year (the evaluation the report is about; None
+    for an import), area, score.
     """
     where = "WHERE s.framework = ?" if framework else ""
     return _frame(
         db,
         f"""
         SELECT s.reference_id, s.label, s.framework, s.year, s.n_municipalities, s.total,
-               s.source_note, r.file_name, r.format, s.line, c.area, c.score
-        FROM reference_series s
+               s.source_note, s.file_name, s.format, s.line, s.report_name, s.report_year,
+               c.area, c.score
+        FROM reference_detail s
         JOIN reference_score c USING (reference_id)
-        JOIN report r ON r.report_id = s.report_id
         {where}
-        ORDER BY s.label, c.area
+        ORDER BY s.label, s.reference_id, c.area
         """,
         [framework] if framework else [],
     )
 
 
-def database_mean(db: Path, framework: str) -> pd.DataFrame:
-    """Mean area score over the store's evaluations of one generation.
+def computed_mean(db: Path, framework: str) -> pd.DataFrame:
+    """Mean area score over each municipality's latest evaluation in one generation.
 
-    Only evaluations with all eight area scores count. Columns: area, score, n.
+    The evaluations are the view `latest_scored_evaluation` (all eight area
+    scores; a report's, an import's or one stated in a later report). Columns:
+    area, score, n (municipalities), first_year and last_year (of those evaluations).
     """
     return _frame(
         db,
         """
-        WITH complete AS (
-            SELECT evaluation_id FROM area_score GROUP BY evaluation_id HAVING count(*) = 8
-        )
-        SELECT a.area, avg(a.score) AS score, count(*) AS n
+        SELECT a.area, avg(a.score) AS score, count(*) AS n,
+               min(l.year) AS first_year, max(l.year) AS last_year
         FROM area_score a
-        JOIN complete USING (evaluation_id)
-        JOIN evaluation e USING (evaluation_id)
-        WHERE e.framework = ?
+        JOIN latest_scored_evaluation l USING (evaluation_id)
+        WHERE l.framework = ?
         GROUP BY a.area ORDER BY a.area
         """,
         [framework],
@@ -164,53 +168,153 @@ def database_mean(db: Path, framework: str) -> pd.DataFrame:
 
 
 def mean_options(db: Path, framework: str) -> pd.DataFrame:
-    """Every mean that can be shown for a generation, reference series first.
+    """Every mean that can be shown for a generation: stated, imported, computed.
 
-    Reference series come from `reference_means` (a report's summary table or
-    an imported file), the database mean from `database_mean`. Columns: key,
-    kind (reference|database), series_label (the label as stated in the source,
-    None for the database mean), framework, n, file_name, format, line,
-    source_note, scores (list of 8), total. `kompass.present.tables.mean_labels`
-    adds the Swedish label and source.
+    Stated: the series SKR states in reports' summary tables ("Medel 2020-"),
+    one option per distinct series (the same eight scores and total), with
+    n_reports stating it, the latest of them (report_name, report_year) and
+    first_year/last_year of those reports; the newest series first. Imported:
+    each series imported from a CSV file, with its label, year and source_note.
+    Computed: `computed_mean`, with n municipalities.
+
+    Keys stay the same as data is added, for links (`?medel=`): "skr-<fw>"
+    for the newest stated series ("skr-<fw>-<year>" for older ones, by the
+    year of the last report stating them), "import-<label>-<year>",
+    "berakn-<fw>". Columns: MEAN_COLUMNS; scores is a list of 8 (None where
+    missing), total the stated total or else the sum. `kompass.present.means`
+    names them.
     """
-    rows: list[dict[str, Any]] = []
     refs = reference_means(db, framework)
-    for ref_id, group in refs.groupby("reference_id", sort=False):
-        first = group.iloc[0]
-        rows.append(
-            {
-                "key": f"ref:{ref_id}",
-                "kind": REFERENCE_KIND,
-                "series_label": str(first.label),
-                "framework": framework,
-                "n": None if pd.isna(first.n_municipalities) else int(first.n_municipalities),
-                "file_name": first.file_name,
-                "format": first.format,
-                "line": None if pd.isna(first.line) else int(first.line),
-                "source_note": first.source_note or None,
-                "scores": _eight(group),
-                "total": None if pd.isna(first.total) else float(first.total),
-            }
-        )
-    own = database_mean(db, framework)
-    if len(own) == 8:
-        rows.append(
-            {
-                "key": "db",
-                "kind": DB_MEAN_KIND,
-                "framework": framework,
-                "n": int(own.n.min()),
-                "scores": [float(s) for s in own.score],
-                "total": float(own.score.sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=MEAN_COLUMNS)
+    stated = refs[refs.format != IMPORT_FORMAT]
+    imported = refs[refs.format == IMPORT_FORMAT]
+    rows = _stated_options(stated, framework) + _imported_options(imported, framework)
+    rows += _computed_option(db, framework)
+    # Counts and years as whole numbers, with <NA> where unknown.
+    options = pd.DataFrame(rows, columns=MEAN_COLUMNS)
+    return options.astype(dict.fromkeys(_COUNT_COLUMNS, "Int64"))
 
 
 MEAN_COLUMNS = [
-    "key", "kind", "series_label", "framework", "n", "file_name", "format", "line",
-    "source_note", "scores", "total",
+    "key", "kind", "series_label", "framework", "year", "n", "n_reports", "report_name",
+    "report_year", "first_year", "last_year", "source_note", "scores", "total",
 ]  # fmt: skip
+_COUNT_COLUMNS = ("year", "n", "n_reports", "report_year", "first_year", "last_year")
+IMPORT_FORMAT = "csv"  # report.format of an imported file (store.imports.FORMAT)
+
+
+def _series(refs: pd.DataFrame) -> list[dict[str, Any]]:
+    """One dict per reference series: its first row's fields, scores and total."""
+    out = []
+    for _, group in refs.groupby("reference_id", sort=False):
+        first = group.iloc[0]
+        scores = _eight(group)
+        total = _number(first.total)
+        if total is None and None not in scores:
+            total = float(sum(s for s in scores if s is not None))
+        out.append({**first.to_dict(), "scores": scores, "total": total})
+    return out
+
+
+def _stated_options(refs: pd.DataFrame, framework: str) -> list[dict[str, Any]]:
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for s in _series(refs):
+        groups.setdefault((tuple(s["scores"]), s["total"]), []).append(s)
+    options = []
+    for same in groups.values():
+        latest = max(same, key=lambda s: (_number(s["report_year"]) or 0, s["reference_id"]))
+        years = [int(s["report_year"]) for s in same if _number(s["report_year"]) is not None]
+        counts = [int(s["n_municipalities"]) for s in same if pd.notna(s["n_municipalities"])]
+        options.append(
+            {
+                "kind": STATED_KIND,
+                "series_label": str(latest["label"]),
+                "framework": framework,
+                "year": _integer(latest["year"]),
+                "n": max(counts) if counts else None,
+                "n_reports": len({s["reference_id"] for s in same}),
+                "report_name": None if pd.isna(latest["report_name"]) else latest["report_name"],
+                "report_year": _integer(latest["report_year"]),
+                "first_year": min(years) if years else None,
+                "last_year": max(years) if years else None,
+                "source_note": None,
+                "scores": latest["scores"],
+                "total": latest["total"],
+            }
+        )
+    options.sort(key=lambda o: (-(o["last_year"] or 0), -o["n_reports"], o["total"] or 0))
+    keys: set[str] = set()
+    for i, option in enumerate(options):
+        base = f"skr-{framework}" if i == 0 else f"skr-{framework}-{option['last_year'] or 0}"
+        option["key"] = _unique(base, keys)
+    return options
+
+
+def _imported_options(refs: pd.DataFrame, framework: str) -> list[dict[str, Any]]:
+    series = sorted(_series(refs), key=lambda s: (-(_integer(s["year"]) or 0), str(s["label"])))
+    keys: set[str] = set()
+    options = []
+    for s in series:
+        year = _integer(s["year"])
+        slug = _slug(str(s["label"]))
+        base = f"import-{slug}" if year is None or str(year) in slug else f"import-{slug}-{year}"
+        options.append(
+            {
+                "key": _unique(base, keys),
+                "kind": IMPORTED_KIND,
+                "series_label": str(s["label"]),
+                "framework": framework,
+                "year": year,
+                "n": _integer(s["n_municipalities"]),
+                "n_reports": 1,
+                "source_note": s["source_note"] if isinstance(s["source_note"], str) else None,
+                "scores": s["scores"],
+                "total": s["total"],
+            }
+        )
+    return options
+
+
+def _computed_option(db: Path, framework: str) -> list[dict[str, Any]]:
+    own = computed_mean(db, framework)
+    if len(own) != len(AREAS):
+        return []
+    return [
+        {
+            "key": f"berakn-{framework}",
+            "kind": COMPUTED_KIND,
+            "framework": framework,
+            "n": int(own.n.min()),
+            "first_year": int(own.first_year.min()),
+            "last_year": int(own.last_year.max()),
+            "scores": [float(s) for s in own.score],
+            "total": float(own.score.sum()),
+        }
+    ]
+
+
+def _slug(label: str) -> str:
+    """A label as a URL-safe key part: "Sverigesnitt (SKR) 2022" -> "sverigesnitt-skr-2022"."""
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:40].rstrip("-") or "medel"
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    """`key`, or `key-2`, `key-3` … if another option already has it."""
+    candidate, i = key, 1
+    while candidate in taken:
+        i += 1
+        candidate = f"{key}-{i}"
+    taken.add(candidate)
+    return candidate
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _integer(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _eight(group: pd.DataFrame) -> list[float | None]:
@@ -328,11 +432,7 @@ def comparable_scores(
 
 
 def _canonical_names(db: Path, framework: str) -> dict[int, str]:
-    df = _frame(
-        db,
-        "SELECT area, name FROM framework_area WHERE framework = ? AND role = 'canonical'",
-        [framework],
-    )
+    df = _frame(db, "SELECT area, name FROM canonical_area WHERE framework = ?", [framework])
     return dict(zip(df.area.astype(int), df.name, strict=False))
 
 
@@ -343,11 +443,7 @@ def area_names(db: Path, framework: str) -> list[str]:
 
 
 def _mapping(db: Path) -> dict[int, int]:
-    df = _frame(
-        db,
-        "SELECT area, maps_to_2020_area FROM framework_area "
-        "WHERE framework = '2010' AND role = 'canonical'",
-    )
+    df = _frame(db, "SELECT area, maps_to_2020_area FROM canonical_area WHERE framework = '2010'")
     return dict(zip(df.area.astype(int), df.maps_to_2020_area.astype(int), strict=False))
 
 
@@ -361,10 +457,9 @@ def framework_mapping(db: Path) -> pd.DataFrame:
         db,
         """
         SELECT o.area AS area_2010, o.name AS name_2010, n.area AS area_2020, n.name AS name_2020
-        FROM framework_area o
-        JOIN framework_area n ON n.framework = '2020' AND n.role = 'canonical'
-             AND n.area = o.maps_to_2020_area
-        WHERE o.framework = '2010' AND o.role = 'canonical'
+        FROM canonical_area o
+        JOIN canonical_area n ON n.framework = '2020' AND n.area = o.maps_to_2020_area
+        WHERE o.framework = '2010'
         ORDER BY o.area
         """,
     )
@@ -439,7 +534,7 @@ def search_findings(
         where.append("f.kind = ?")
         params.append(kind)
     if codes:
-        where.append(f"e.municipality_code IN ({', '.join('?' for _ in codes)})")
+        where.append(f"e.code IN ({', '.join('?' for _ in codes)})")
         params.extend(codes)
     if years:
         where.append("e.year BETWEEN ? AND ?")
@@ -447,16 +542,13 @@ def search_findings(
     return _frame(
         db,
         f"""
-        SELECT e.municipality_code AS code, m.name, e.year, e.framework, f.area,
-               fa.name AS area_name, f.kind, f.ordinal, f.text, r.file_name
+        SELECT e.code, e.name, e.year, e.framework, f.area,
+               c.name AS area_name, f.kind, f.ordinal, f.text, e.file_name
         FROM finding f
-        JOIN evaluation e USING (evaluation_id)
-        JOIN municipality m ON m.code = e.municipality_code
-        JOIN report r ON r.report_id = e.report_id
-        JOIN framework_area fa ON fa.framework = e.framework AND fa.area = f.area
-             AND fa.role = 'canonical'
+        JOIN evaluation_detail e USING (evaluation_id)
+        JOIN canonical_area c ON c.framework = e.framework AND c.area = f.area
         WHERE {" AND ".join(where)}
-        ORDER BY m.name, e.year, f.area, f.kind, f.ordinal
+        ORDER BY e.name, e.year, f.area, f.kind, f.ordinal
         """,
         params,
     )
@@ -538,9 +630,8 @@ def _best_subarea(db: Path, ids: list[int], code: str, name: str) -> tuple[Any, 
     df = _frame(
         db,
         f"""
-        SELECT 100.0 * s.score / s.max AS pct, m.name, e.year, m.code
-        FROM subarea_score s JOIN evaluation e USING (evaluation_id)
-        JOIN municipality m ON m.code = e.municipality_code
+        SELECT 100.0 * s.score / s.max AS pct, e.name, e.year, e.code
+        FROM subarea_score s JOIN evaluation_detail e USING (evaluation_id)
         WHERE s.evaluation_id IN ({", ".join("?" for _ in ids)})
           AND s.code = ? AND lower(s.name) = lower(?)
         ORDER BY pct DESC LIMIT 1
@@ -552,12 +643,14 @@ def _best_subarea(db: Path, ids: list[int], code: str, name: str) -> tuple[Any, 
 
 def reports(db: Path) -> pd.DataFrame:
     """Ingested files with provenance: file_name, sha256, format, parser_version,
-    ingested_at, warnings, framework, what they hold and their discrepancies."""
+    ingested_at, warnings (English), notices (report.notices: their codes and fields as
+    JSON, NULL in rows from before schema 3), framework, what they hold and their
+    discrepancies."""
     return _frame(
         db,
         """
         SELECT r.report_id, r.file_name, r.sha256, r.format, r.parser_version, r.ingested_at,
-               r.warnings,
+               r.warnings, r.notices,
                string_agg(DISTINCT e.framework, ', ') AS framework,
                string_agg(DISTINCT m.name || ' ' || e.year, ', ') AS evaluations,
                (SELECT count(*) FROM discrepancy d JOIN evaluation e2 USING (evaluation_id)
@@ -578,10 +671,8 @@ def all_discrepancies(db: Path) -> pd.DataFrame:
     return _frame(
         db,
         """
-        SELECT m.name, e.year, d.area, d.kind, d.stated, d.chosen, d.line, r.file_name
-        FROM discrepancy d JOIN evaluation e USING (evaluation_id)
-        JOIN municipality m ON m.code = e.municipality_code
-        JOIN report r ON r.report_id = e.report_id
-        ORDER BY m.name, e.year, d.area
+        SELECT e.name, e.year, d.area, d.kind, d.stated, d.chosen, d.line, e.file_name
+        FROM discrepancy d JOIN evaluation_detail e USING (evaluation_id)
+        ORDER BY e.name, e.year, d.area
         """,
     )

@@ -51,6 +51,10 @@ class Parsed:
 
 
 Failure = tuple[str, str]
+REPORT_COLUMNS = (
+    "report_id", "sha256", "file_name", "format", "parser_version", "ingested_at",
+    "warnings", "notices",
+)  # fmt: skip
 
 
 def parsed(path: Path, outcome: tuple[bytes, Evaluation, str]) -> Parsed:
@@ -276,15 +280,13 @@ def _insert_simple(
     report_ids = _ids(con, "report_seq", len(items))
     evaluation_ids = _ids(con, "evaluation_seq", len(items))
     now = datetime.now(UTC).replace(tzinfo=None)
-    store_db.insert_rows(
-        con,
-        "report",
-        ("report_id", "sha256", "file_name", "format", "parser_version", "ingested_at", "warnings"),
-        [
-            (rid, p.sha256, p.file_name, p.fmt, PARSER_VERSION, now, list(p.evaluation.warnings))
-            for rid, p in zip(report_ids, items, strict=True)
-        ],
-    )
+    report_rows = []
+    for rid, p in zip(report_ids, items, strict=True):
+        english, notices = store_rows.warning_columns(p.evaluation.warnings)
+        report_rows.append(
+            (rid, p.sha256, p.file_name, p.fmt, PARSER_VERSION, now, english, notices)
+        )
+    store_db.insert_rows(con, "report", REPORT_COLUMNS, report_rows)
     rows = store_rows.empty_rows()
     for eid, rid, p in zip(evaluation_ids, report_ids, items, strict=True):
         store_rows.evaluation_rows(p.evaluation, eid, rid, into=rows)

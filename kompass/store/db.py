@@ -32,14 +32,21 @@ from kompass.errors import (
     StoreReadOnlyError,
 )
 from kompass.parse import ParseError
+from kompass.store.migrate import upgrade
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 TABLES: tuple[str, ...] = tuple(
     re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA_FILE.read_text(encoding="utf-8"))
 )
+# Views over the tables (repeated joins); recreated on every initialising open.
+VIEWS_FILE = Path(__file__).with_name("views.sql")
+VIEWS: tuple[str, ...] = tuple(
+    re.findall(r"CREATE OR REPLACE VIEW (\w+)", VIEWS_FILE.read_text(encoding="utf-8"))
+)
 REPORT_SUFFIXES = (".txt", ".md", ".pdf")
 # 2: the superseded and meta tables (issue 8). A store without them gets them on open.
-SCHEMA_VERSION = 2
+# 3: report.notices, the codes and fields of the warnings (issue 9; migrate.STEPS).
+SCHEMA_VERSION = 3
 BATCH_SECONDS = 0.3  # a batch ingest gives up the write lock after this long
 # How long an open waits for a lock held elsewhere: the app would rather wait two
 # seconds during a concurrent ingest than tell the user to come back later.
@@ -173,7 +180,10 @@ def _open(path: Path, read_only: bool, wait: float) -> Connection:
         if read_only:
             WriterIntent.let_writer_in(path, deadline)
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+            con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+            if read_only:
+                _temporary_views(con)
+            return con
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
                 raise classify(exc, path) from exc
@@ -187,6 +197,20 @@ def _open(path: Path, read_only: bool, wait: float) -> Connection:
         time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
         if not read_only:
             pause = min(pause * 2, MAX_BACKOFF_SECONDS)
+
+
+def _temporary_views(con: Connection) -> None:
+    """A store written before views.sql existed, read without a writer: views for this
+    connection only (TEMP views need no write to the file)."""
+    names = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    if set(VIEWS) <= names or "evaluation" not in _table_names(con):
+        return
+    sql = VIEWS_FILE.read_text(encoding="utf-8")
+    con.execute(sql.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP VIEW"))
+
+
+def _table_names(con: Connection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
 def _is_lock_error(exc: duckdb.Error) -> bool:
@@ -301,18 +325,23 @@ def init_store(path: Path | None = None) -> Path:
 
 
 def _initialise(con: Connection) -> None:
-    existing = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    needs_schema = not set(TABLES) <= existing
-    counts = (
-        {}
-        if needs_schema
-        else _counts(con, ("municipality", "neighbour", "framework_area", "meta"))
-    )
-    if not needs_schema and all(counts.values()):
+    existing = _table_names(con)
+    # A store from before version 2 has `report` but lacks later tables: it is upgraded,
+    # not created, and its reference tables are counted, not loaded twice.
+    fresh = "report" not in existing
+    missing = not set(TABLES) <= existing
+    counts = _counts(con, [t for t in REFERENCE_TABLES if t in existing])
+    version = 0 if fresh else _schema_version(con) if "meta" in existing else 1
+    views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    current = version == SCHEMA_VERSION and set(VIEWS) <= views
+    if not missing and all(counts.get(t) for t in REFERENCE_TABLES) and current:
         return  # nothing to write: keeps a plain open free of writes
     with transaction(con):
-        if needs_schema:
+        if missing:
             con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
+        if not fresh and version < SCHEMA_VERSION:
+            upgrade(con, version)
+        con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
         con.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             [str(SCHEMA_VERSION)],
@@ -323,6 +352,15 @@ def _initialise(con: Connection) -> None:
             _load_neighbours(con)
         if not counts.get("framework_area"):
             _load_framework_areas(con)
+
+
+REFERENCE_TABLES = ("municipality", "neighbour", "framework_area", "meta")
+
+
+def _schema_version(con: Connection) -> int:
+    """The version the store says it has; 2 for a store from before the meta table held it."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else 2
 
 
 @contextmanager

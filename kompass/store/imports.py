@@ -22,7 +22,11 @@ field is an error, and so is a control character in any field (one would
 break the Excel export). A file that is read stores exactly its data rows,
 less those skipped with a reason, or nothing.
 
-Rules decided here (all validation messages are Swedish, shown in the app):
+Every error, warning and skipped or replaced row is a `Notice` (kompass.domain.notices):
+a code and fields, with an English message for the CLI and `report.warnings`;
+`kompass.present.notices` words them in Swedish for the app.
+
+Rules decided here:
 - A score row has all eight areas, or a total, or both. Some but not all
   areas is an error naming the missing columns, even with a total: a partial
   set would look like a complete evaluation nowhere and mislead everywhere.
@@ -43,7 +47,7 @@ Rules decided here (all validation messages are Swedish, shown in the app):
 - The same file bytes twice change nothing (status 'unchanged').
 - A framework that does not match the year (2010 after 2019, 2020 before
   2020) and a reference total that differs from the sum of its areas are
-  warnings, stored with the file (`report.warnings`), not errors.
+  warnings, stored with the file (`report.warnings`, `report.notices`), not errors.
 """
 
 from __future__ import annotations
@@ -59,7 +63,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from kompass.domain.municipalities import resolve_municipality
-from kompass.present.strings import MONTHS, num
+from kompass.domain.notices import Notice
+from kompass.parse.common import MONTHS
 from kompass.store.db import (
     Connection,
     connect,
@@ -73,6 +78,7 @@ from kompass.store.rows import (
     framework_of_year,
     insert_evaluation,
     replaces,
+    warning_columns,
 )
 
 PARSER_VERSION = "import-1"
@@ -89,19 +95,20 @@ SCORE_COLUMNS = ("kommun", "ar", "manad", "ramverk", *AREA_COLUMNS, "total", "ka
 SCORE_REQUIRED = ("kommun", "ar", "ramverk", "kalla")
 REFERENCE_COLUMNS = ("etikett", "ramverk", "ar", "antal_kommuner", *AREA_COLUMNS, "total", "kalla")
 REFERENCE_REQUIRED = ("etikett", "ramverk", "ar", *AREA_COLUMNS, "kalla")
+# evaluation.origin as the English messages name it (present.notices has the Swedish).
 ORIGIN_TEXT = {
-    "report": "rapporten",
-    "import": "importen",
-    "stated_in_report": "uppgiften i rapporten",
+    "report": "the report",
+    "import": "the import",
+    "stated_in_report": "the figure stated in the report",
 }
 
 T = TypeVar("T")
 
 
 class ImportValidationError(Exception):
-    """The file cannot be imported; `errors` holds every problem, one Swedish line each."""
+    """The file cannot be imported; `errors` holds every problem, one Notice each."""
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, errors: list[Notice]) -> None:
         self.errors = errors
         super().__init__("\n".join(errors))
 
@@ -114,9 +121,9 @@ class ImportResult:
     status: str  # added | unchanged
     rows_stored: int  # 0 when unchanged
     data_rows: int  # in the file; when added, rows_stored + len(skipped) == data_rows
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
-    replaced: list[tuple[int, str]] = field(default_factory=list)  # (line, what it replaced)
-    warnings: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, Notice]] = field(default_factory=list)  # (line, reason)
+    replaced: list[tuple[int, Notice]] = field(default_factory=list)  # (line, what it replaced)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,7 @@ class ImportFile(Generic[T]):
     """A validated file: its rows and its warnings (for a preview before storing)."""
 
     rows: list[T]
-    warnings: list[str]
+    warnings: list[Notice]
 
 
 # --- reading CSV -----------------------------------------------------------------
@@ -189,17 +196,27 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportValidationError(["filen börjar som UTF-16 men går inte att läsa"]) from None
+            raise _refused(
+                "import_utf16_unreadable", "the file starts as UTF-16 but cannot be read"
+            ) from None
     if data.count(b"\0") * 4 > len(data):  # every other byte zero: UTF-16 without a BOM
-        raise ImportValidationError(
-            ["filen verkar vara UTF-16 utan BOM; spara den som CSV UTF-8 eller Unicode-text"]
+        raise _refused(
+            "import_utf16_without_bom",
+            "the file looks like UTF-16 without a BOM; save it as CSV UTF-8 or Unicode text",
         )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportValidationError(["filen är varken UTF-8, UTF-16 eller Windows-1252 (cp1252)"])
+    raise _refused(
+        "import_unknown_encoding", "the file is neither UTF-8, UTF-16 nor Windows-1252 (cp1252)"
+    )
+
+
+def _refused(code: str, message: str, **fields: object) -> ImportValidationError:
+    """An error about the whole file (no line)."""
+    return ImportValidationError([Notice(code, message, **fields)])
 
 
 def _normalise(name: str) -> str:
@@ -213,8 +230,16 @@ def _delimiter(lines: list[str]) -> str:
     return max(_DELIMITERS, key=header.count)
 
 
+class MalformedLine(ValueError):
+    """A quote `split_line` cannot read: `code` says which rule, the message says it in English."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def split_line(line: str, delimiter: str) -> list[str]:
-    """The fields of one CSV line; ValueError (Swedish) for a malformed quote.
+    """The fields of one CSV line; MalformedLine (a ValueError) for a malformed quote.
 
     Strict RFC 4180 within a line: a quoted field is closed on the same line
     and followed by the delimiter or the line end; `""` is a quote inside it;
@@ -226,20 +251,22 @@ def split_line(line: str, delimiter: str) -> list[str]:
         if line[at:].lstrip(" ").startswith('"'):
             quoted = _QUOTED.match(line, at)
             if quoted is None:
-                raise ValueError(
-                    "citattecknet avslutas inte på samma rad (ett fält kan inte ha radbrytningar)"
+                raise MalformedLine(
+                    "import_unclosed_quote",
+                    "the quote is not closed on the same line (a field cannot hold line breaks)",
                 )
             end = quoted.end()
             if end < len(line) and line[end] != delimiter:
-                raise ValueError("text efter ett avslutande citattecken")
+                raise MalformedLine("import_text_after_quote", "text after a closing quote")
             cells.append(quoted.group(1).replace('""', '"'))
         else:
             found = line.find(delimiter, at)
             end = len(line) if found < 0 else found
             if '"' in line[at:end]:
-                raise ValueError(
-                    'citattecken inne i ett fält; sätt hela fältet inom citattecken och skriv ""'
-                    " för ett citattecken i texten"
+                raise MalformedLine(
+                    "import_quote_in_field",
+                    'a quote inside a field; put the whole field in quotes and write "" '
+                    "for a quote in the text",
                 )
             cells.append(line[at:end])
         if end >= len(line):
@@ -249,25 +276,42 @@ def split_line(line: str, delimiter: str) -> list[str]:
 
 def _header(
     line: int, cells: list[str], columns: Sequence[str], required: Sequence[str]
-) -> tuple[dict[str, int], list[str]]:
+) -> tuple[dict[str, int], list[Notice]]:
     """Column name -> index, and the header's errors (the header is on `line`)."""
     known = {_normalise(c): c for c in columns}
     index: dict[str, int] = {}
-    errors: list[str] = []
+    errors: list[Notice] = []
     for i, cell in enumerate(cells):
         name = known.get(_normalise(cell))
         if not cell.strip():
             continue
         if name is None:
+            shown, possible = _visible(cell.strip()), ", ".join(columns)
             errors.append(
-                f'rad {line}: okänd kolumn "{_visible(cell.strip())}" '
-                f"(möjliga: {', '.join(columns)})"
+                Notice(
+                    "import_unknown_column",
+                    f'line {line}: unknown column "{shown}" (possible: {possible})',
+                    line=line,
+                    column=shown,
+                    known=possible,
+                )
             )
         elif name in index:
-            errors.append(f"rad {line}: kolumnen {name} finns två gånger")
+            errors.append(
+                Notice(
+                    "import_duplicate_column",
+                    f"line {line}: column {name} appears twice",
+                    line=line,
+                    column=name,
+                )
+            )
         else:
             index[name] = i
-    errors += [f"rad {line}: kolumnen {c} saknas" for c in required if c not in index]
+    errors += [
+        Notice("import_missing_column", f"line {line}: column {c} is missing", line=line, column=c)
+        for c in required
+        if c not in index
+    ]
     return index, errors
 
 
@@ -280,10 +324,11 @@ def _records(
     yields exactly as many records as it has data rows.
     """
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportValidationError([f"filen är större än {MAX_IMPORT_BYTES // 1_000_000} MB"])
+        limit = MAX_IMPORT_BYTES // 1_000_000
+        raise _refused("import_too_large", f"the file is over {limit} MB", limit_mb=limit)
     rows = _split_rows(_decode(data))
     if not rows:
-        raise ImportValidationError(["filen är tom"])
+        raise _refused("import_empty", "the file is empty")
     (header_line, header), data_rows = rows[0], rows[1:]
     index, errors = _header(header_line, header, columns, required)
     if errors:
@@ -299,14 +344,14 @@ def _records(
     if errors:
         raise ImportValidationError(errors)
     if not records:
-        raise ImportValidationError(["filen har inga datarader under rubrikraden"])
+        raise _refused("import_no_data_rows", "the file has no data rows below the header row")
     return records
 
 
 def _column_names(header: list[str], index: dict[str, int]) -> list[str]:
-    """Each field's column for messages: its known name, else its header text or position."""
+    """Each field's column for messages: its known name, else its header text or "#position"."""
     known = {i: name for name, i in index.items()}
-    return [known.get(i) or cell.strip() or f"nr {i + 1}" for i, cell in enumerate(header)]
+    return [known.get(i) or cell.strip() or f"#{i + 1}" for i, cell in enumerate(header)]
 
 
 def _split_rows(text: str) -> list[tuple[int, list[str]]]:
@@ -314,12 +359,12 @@ def _split_rows(text: str) -> list[tuple[int, list[str]]]:
     lines = _LINE_BREAK.split(text)
     delimiter = _delimiter(lines)
     rows: list[tuple[int, list[str]]] = []
-    errors: list[str] = []
+    errors: list[Notice] = []
     for number, line in enumerate(lines, start=1):
         try:
             cells = split_line(line, delimiter)
-        except ValueError as exc:
-            errors.append(f"rad {number}: {exc}")
+        except MalformedLine as exc:
+            errors.append(Notice(exc.code, f"line {number}: {exc}", line=number))
             continue
         if any(c.strip() for c in cells):
             rows.append((number, cells))
@@ -328,20 +373,33 @@ def _split_rows(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _row_errors(line: int, cells: list[str], names: list[str], errors: list[str]) -> bool:
+def _row_errors(line: int, cells: list[str], names: list[str], errors: list[Notice]) -> bool:
     """Record a data row's field errors (too many fields, control characters); any found?"""
     before = len(errors)
     if any(c.strip() for c in cells[len(names) :]):
         errors.append(
-            f"rad {line}: fler fält ({len(cells)}) än kolumner ({len(names)}); "
-            "står ett decimalkomma utan citattecken i en kommaseparerad fil?"
+            Notice(
+                "import_too_many_fields",
+                f"line {line}: more fields ({len(cells)}) than columns ({len(names)}); "
+                "is there a decimal comma without quotes in a comma-separated file?",
+                line=line,
+                n_fields=len(cells),
+                n_columns=len(names),
+            )
         )
     for name, cell in zip(names, cells, strict=False):
         control = _CONTROL.search(cell.strip(" \t"))
         if control is not None:
+            column, char = _visible(name), f"U+{ord(control.group()):04X}"
             errors.append(
-                f"rad {line}, kolumn {_visible(name)}: otillåtet styrtecken "
-                f"U+{ord(control.group()):04X}; ta bort det ur filen"
+                Notice(
+                    "import_control_character",
+                    f"line {line}, column {column}: forbidden control character {char}; "
+                    "remove it from the file",
+                    line=line,
+                    column=column,
+                    char=char,
+                )
             )
     return len(errors) > before
 
@@ -354,26 +412,40 @@ def _visible(text: str) -> str:
 # --- validating cells ------------------------------------------------------------
 
 
+# What an integer column holds, for its "is not …" error: (code, English words).
+_INTEGER_KINDS = {
+    "ar": ("import_not_a_year", "a year"),
+    "manad": ("import_not_a_month", "a month (1–12 or its Swedish name)"),
+}
+
+
 class _Cells:
     """One record's cells, parsed one column at a time; errors are collected, not raised."""
 
-    def __init__(self, line: int, cells: dict[str, str], errors: list[str]) -> None:
+    def __init__(self, line: int, cells: dict[str, str], errors: list[Notice]) -> None:
         self.line = line
         self.cells = cells
         self.errors = errors
 
-    def error(self, columns: str, message: str) -> None:
-        """Record "rad 3, kolumn omrade4: …" (`columns` may list several, comma-separated)."""
-        label = "kolumner" if "," in columns else "kolumn"
-        self.errors.append(f"rad {self.line}, {label} {columns}: {message}")
+    def error(self, code: str, column: str, message: str, **fields: object) -> None:
+        """Record "line 3, column omrade4: …" with its code, line, column and `fields`."""
+        self.errors.append(
+            Notice(
+                code,
+                f"line {self.line}, column {column}: {message}",
+                line=self.line,
+                column=column,
+                **fields,
+            )
+        )
 
     def text(self, column: str) -> str:
         return self.cells.get(column, "")
 
-    def required(self, column: str, what: str = "värde") -> str | None:
+    def required(self, column: str) -> str | None:
         value = self.text(column)
         if not value:
-            self.error(column, f"{what} saknas")
+            self.error("import_value_missing", column, "value missing")
             return None
         return value
 
@@ -383,40 +455,59 @@ class _Cells:
             return None
         number = parse_number(value)
         if number is None:
-            self.error(column, f'"{value}" är inte ett tal')
+            self.error("import_not_a_number", column, f'"{value}" is not a number', value=value)
         elif not 0 <= number <= high:
-            self.error(column, f"{num(number)} ligger utanför 0–{num(high)}")
+            self.error(
+                "import_number_out_of_range",
+                column,
+                f"{number:g} is outside 0–{high:g}",
+                value=number,
+                high=high,
+            )
         else:
             return number
         return None
 
-    def integer(self, column: str, low: int, high: int, what: str) -> int | None:
+    def integer(self, column: str, low: int, high: int) -> int | None:
         value = self.text(column)
         if not value:
             return None
         if not re.fullmatch(r"\d+", value):
-            self.error(column, f'"{value}" är inte {what}')
+            code, what = _INTEGER_KINDS.get(column, ("import_not_an_integer", "a whole number"))
+            self.error(code, column, f'"{value}" is not {what}', value=value)
             return None
         if not low <= int(value) <= high:
-            self.error(column, f"{value} ligger utanför {low}–{high}")
+            self.error(
+                "import_integer_out_of_range",
+                column,
+                f"{value} is outside {low}–{high}",
+                value=int(value),
+                low=low,
+                high=high,
+            )
             return None
         return int(value)
 
     def year(self) -> int | None:
-        if self.required("ar", "år") is None:
+        if self.required("ar") is None:
             return None
-        return self.integer("ar", *year_range(), "ett årtal")
+        return self.integer("ar", *year_range())
 
     def month(self) -> int | None:
         value = self.text("manad").casefold()
         if value in MONTHS:
-            return MONTHS.index(value) + 1
-        return self.integer("manad", 1, 12, "en månad (1–12 eller namnet)")
+            return MONTHS[value]
+        return self.integer("manad", 1, 12)
 
     def framework(self) -> str | None:
         value = self.required("ramverk")
         if value is not None and value not in FRAMEWORKS:
-            self.error("ramverk", f'"{value}" är inte ett ramverk (2010 eller 2020)')
+            self.error(
+                "import_not_a_framework",
+                "ramverk",
+                f'"{value}" is not a framework (2010 or 2020)',
+                value=value,
+            )
             return None
         return value
 
@@ -441,7 +532,7 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _framework_warning(line: int, framework: str, year: int) -> list[str]:
+def _framework_warning(line: int, framework: str, year: int) -> list[Notice]:
     """A warning when the framework does not fit the year.
 
     2019 and 2020 pass: the revision years, and a later report lines earlier
@@ -450,8 +541,14 @@ def _framework_warning(line: int, framework: str, year: int) -> list[str]:
     if framework == framework_of_year(year) or year in TRANSITION_YEARS:
         return []
     return [
-        f"rad {line}: ramverk {framework} men år {year}; 2020-ramverket används i "
-        "utvärderingar från 2020 – kontrollera ramverket"
+        Notice(
+            "import_framework_year",
+            f"line {line}: framework {framework} but year {year}; the 2020 framework is used "
+            "in evaluations from 2020 on – check the framework",
+            line=line,
+            framework=framework,
+            year=year,
+        )
     ]
 
 
@@ -463,8 +560,8 @@ def read_scores(data: bytes) -> ImportFile[ScoreRow]:
 
     Raises ImportValidationError with every error found.
     """
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[Notice] = []
+    warnings: list[Notice] = []
     rows: list[ScoreRow] = []
     seen: dict[tuple[str, int], int] = {}
     for line, cells in _records(data, SCORE_COLUMNS, SCORE_REQUIRED):
@@ -474,7 +571,14 @@ def read_scores(data: bytes) -> ImportFile[ScoreRow]:
         first = seen.setdefault((row.code, row.year), line)
         if first != line:
             errors.append(
-                f"rad {line}, kolumn kommun: {row.name} {row.year} finns redan på rad {first}"
+                Notice(
+                    "import_duplicate_evaluation",
+                    f"line {line}, column kommun: {row.name} {row.year} already on line {first}",
+                    line=line,
+                    name=row.name,
+                    year=row.year,
+                    first=first,
+                )
             )
         warnings += _framework_warning(line, row.framework, row.year)
         rows.append(row)
@@ -485,23 +589,39 @@ def read_scores(data: bytes) -> ImportFile[ScoreRow]:
 
 def _score_row(cells: _Cells) -> ScoreRow | None:
     n_errors = len(cells.errors)
-    kommun = cells.required("kommun", "kommun")
+    kommun = cells.required("kommun")
     municipality = resolve_municipality(kommun) if kommun else None
     if kommun and municipality is None:
-        cells.error("kommun", f'"{kommun}" är ingen känd kommun (ange namn eller SCB-kod)')
+        cells.error(
+            "import_unknown_municipality",
+            "kommun",
+            f'"{kommun}" is not a known municipality (give its name or SCB code)',
+            value=kommun,
+        )
     year, month, framework = cells.year(), cells.month(), cells.framework()
     scores, empty = cells.areas()
     total = cells.number("total", TOTAL_MAX)
-    source = cells.required("kalla", "källa")
+    source = cells.required("kalla")
+    line = cells.line
     if 0 < len(empty) < len(AREA_COLUMNS):
-        cells.error(
-            ", ".join(empty),
-            "värde saknas; ange alla åtta områden, bara total, eller båda",
+        columns = ", ".join(empty)
+        cells.errors.append(
+            Notice(
+                "import_areas_incomplete",
+                f"line {line}, columns {columns}: value missing; give all eight areas, "
+                "only a total, or both",
+                line=line,
+                columns=columns,
+            )
         )
     elif empty and not cells.text("total"):
         cells.errors.append(
-            f"rad {cells.line}: varken områdespoäng eller total; ange alla åtta områden, "
-            "total, eller båda"
+            Notice(
+                "import_no_scores",
+                f"line {line}: neither area scores nor a total; give all eight areas, "
+                "a total, or both",
+                line=line,
+            )
         )
     if len(cells.errors) > n_errors:
         return None
@@ -522,8 +642,8 @@ def import_scores(data: bytes, file_name: str, db: Path | None = None) -> Import
 class _Written:
     """What writing an import file's rows did: rows skipped and replaced, files superseded."""
 
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    replaced: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[tuple[int, Notice]] = field(default_factory=list)
+    replaced: list[tuple[int, Notice]] = field(default_factory=list)
     superseded: set[int] = field(default_factory=set)
 
 
@@ -559,13 +679,20 @@ def _write_scores(con: Connection, rows: list[ScoreRow], report_id: int) -> _Wri
             evaluation_id, origin, old_report_id, old_file = existing
             what = f"{row.name} {row.year}"
             where = f"{ORIGIN_TEXT.get(origin, origin)} {old_file}"
+            facts = {"line": row.line, "name": row.name, "year": row.year}
+            facts |= {"origin": origin, "file": old_file}
             if not replaces("import", origin):
-                reason = f"{what} finns redan från {where}; en rapport går före en import"
-                written.skipped.append((row.line, reason))
+                reason = f"{what} is already stored from {where}; a report goes before an import"
+                written.skipped.append(
+                    (row.line, Notice("import_skipped_report_wins", reason, **facts))
+                )
                 continue
             delete_evaluation_rows(con, evaluation_id)
             written.superseded.add(old_report_id)
-            written.replaced.append((row.line, f"ersätter {what} från {where}"))
+            replaced = Notice(
+                "import_replaces_evaluation", f"replaces {what} from {where}", **facts
+            )
+            written.replaced.append((row.line, replaced))
         insert_evaluation(con, row, report_id)
     return written
 
@@ -574,12 +701,12 @@ def _known(con: Connection, sha256: str) -> bool:
     return con.execute("SELECT 1 FROM report WHERE sha256 = ?", [sha256]).fetchone() is not None
 
 
-def _insert_report(con: Connection, sha256: str, file_name: str, warnings: list[str]) -> int:
+def _insert_report(con: Connection, sha256: str, file_name: str, warnings: list[Notice]) -> int:
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
     row = con.execute(
-        "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings) "
-        "VALUES (?, ?, ?, ?, ?, ?) RETURNING report_id",
-        [sha256, file_name, FORMAT, PARSER_VERSION, ingested_at, warnings],
+        "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings, "
+        "notices) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING report_id",
+        [sha256, file_name, FORMAT, PARSER_VERSION, ingested_at, *warning_columns(warnings)],
     ).fetchone()
     assert row is not None
     return int(row[0])
@@ -605,8 +732,8 @@ def read_reference(data: bytes) -> ImportFile[ReferenceRow]:
     unique per framework within a file (the store keys series by label,
     framework and file).
     """
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[Notice] = []
+    warnings: list[Notice] = []
     rows: list[ReferenceRow] = []
     seen: dict[tuple[str, str], int] = {}
     for line, cells in _records(data, REFERENCE_COLUMNS, REFERENCE_REQUIRED):
@@ -616,9 +743,17 @@ def read_reference(data: bytes) -> ImportFile[ReferenceRow]:
         first = seen.setdefault((row.label.casefold(), row.framework), line)
         if first != line:
             errors.append(
-                f'rad {line}, kolumn etikett: "{row.label}" med ramverk {row.framework} '
-                f"finns redan på rad {first}; ge serierna olika etiketter "
-                f'(t.ex. "{row.label} {row.year}")'
+                Notice(
+                    "import_duplicate_label",
+                    f'line {line}, column etikett: "{row.label}" with framework {row.framework} '
+                    f"already on line {first}; give the series different labels "
+                    f'(e.g. "{row.label} {row.year}")',
+                    line=line,
+                    label=row.label,
+                    framework=row.framework,
+                    year=row.year,
+                    first=first,
+                )
             )
         warnings += _framework_warning(line, row.framework, row.year)
         warnings += _reference_total_warning(row)
@@ -630,14 +765,16 @@ def read_reference(data: bytes) -> ImportFile[ReferenceRow]:
 
 def _reference_row(cells: _Cells) -> ReferenceRow | None:
     n_errors = len(cells.errors)
-    label = cells.required("etikett", "etikett")
+    label = cells.required("etikett")
     framework, year = cells.framework(), cells.year()
-    n = cells.integer("antal_kommuner", 1, N_MUNICIPALITIES, "ett heltal")
+    n = cells.integer("antal_kommuner", 1, N_MUNICIPALITIES)
     scores, empty = cells.areas()
     for column in empty:
-        cells.error(column, "värde saknas; ett medelvärde behöver alla åtta områden")
+        cells.error(
+            "import_reference_area_missing", column, "value missing; a mean needs all eight areas"
+        )
     total = cells.number("total", TOTAL_MAX)
-    source = cells.required("kalla", "källa")
+    source = cells.required("kalla")
     if len(cells.errors) > n_errors:
         return None
     assert label and framework and year and source
@@ -645,12 +782,19 @@ def _reference_row(cells: _Cells) -> ReferenceRow | None:
     return ReferenceRow(cells.line, label, framework, year, n, areas, total, source)
 
 
-def _reference_total_warning(row: ReferenceRow) -> list[str]:
+def _reference_total_warning(row: ReferenceRow) -> list[Notice]:
     if row.stated_total is None or abs(row.stated_total - sum(row.areas)) <= TOLERANCE:
         return []
+    total, areas = row.stated_total, sum(row.areas)
     return [
-        f"rad {row.line}: total {num(row.stated_total)} men områdena summerar till "
-        f"{num(sum(row.areas))}; den angivna totalen sparas"
+        Notice(
+            "import_reference_total",
+            f"line {row.line}: total {total:g} but the areas add up to {areas:g}; "
+            "the stated total is kept",
+            line=row.line,
+            total=total,
+            sum=areas,
+        )
     ]
 
 
@@ -667,7 +811,17 @@ def _write_references(con: Connection, rows: list[ReferenceRow], report_id: int)
             _delete_reference(con, reference_id)
             written.superseded.add(old_report_id)
             written.replaced.append(
-                (row.line, f'ersätter "{row.label}" {row.year} från {old_file}')
+                (
+                    row.line,
+                    Notice(
+                        "import_replaces_reference",
+                        f'replaces "{row.label}" {row.year} from {old_file}',
+                        line=row.line,
+                        label=row.label,
+                        year=row.year,
+                        file=old_file,
+                    ),
+                )
             )
         _insert_reference_row(con, row, report_id)
     return written

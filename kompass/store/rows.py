@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from kompass.domain.notices import records_json
 from kompass.parse import PARSER_VERSION, Evaluation, ScoreSeries
 from kompass.parse.budget import parse_bytes_within, parse_file_within
 from kompass.parse.model import FINDING_KINDS
@@ -144,14 +146,27 @@ def _result(
     )
 
 
+def warning_columns(warnings: Sequence[str]) -> tuple[list[str], str]:
+    """`report.warnings` (the English messages) and `report.notices` (their codes and fields,
+    JSON aligned with them; `null` for a warning without a code)."""
+    return [str(w) for w in warnings], records_json(warnings)
+
+
 def _insert_report(
     con: Connection, evaluation: Evaluation, sha256: str, file_name: str, fmt: str
 ) -> int:
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
     row = con.execute(
-        "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings) "
-        "VALUES (?, ?, ?, ?, ?, ?) RETURNING report_id",
-        [sha256, file_name, fmt, PARSER_VERSION, ingested_at, list(evaluation.warnings)],
+        "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings, "
+        "notices) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING report_id",
+        [
+            sha256,
+            file_name,
+            fmt,
+            PARSER_VERSION,
+            ingested_at,
+            *warning_columns(evaluation.warnings),
+        ],
     ).fetchone()
     assert row is not None
     return int(row[0])

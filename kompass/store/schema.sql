@@ -42,7 +42,10 @@ CREATE TABLE IF NOT EXISTS report (
     format          VARCHAR NOT NULL,       -- text | pdf | csv
     parser_version  VARCHAR NOT NULL,
     ingested_at     TIMESTAMP NOT NULL,     -- UTC
-    warnings        VARCHAR[] NOT NULL DEFAULT []
+    warnings        VARCHAR[] NOT NULL DEFAULT [],  -- English messages (the CLI's words)
+    -- JSON list aligned with warnings: {"code", "fields"} per warning (kompass.domain.notices),
+    -- null for one without a code; NULL for rows stored before schema version 3.
+    notices         VARCHAR
 );
 
 -- A file whose evaluation a different file for the same municipality and year

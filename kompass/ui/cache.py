@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import duckdb
 import pandas as pd
@@ -27,6 +27,11 @@ import streamlit as st
 from kompass import queries, store
 from kompass.errors import KompassError
 from kompass.present.strings import error_text
+from kompass.queries import profile as profile_queries
+from kompass.queries.profile import NeighbourMean
+
+if TYPE_CHECKING:  # printout imports kaleido: loaded when a page first needs it
+    from kompass.present import printout
 
 T = TypeVar("T")
 # Ten minutes: a cache entry for an old database version is dropped even if no
@@ -79,14 +84,80 @@ def _call(name: str, db: str, version: str, args: tuple[Any, ...]) -> Any:
     return getattr(queries, name)(Path(db), *args)
 
 
-def query(name: str, db: Path, *args: Any) -> Any:
+def _query(name: str, db: Path, *args: Any) -> Any:
     """`kompass.queries.<name>(db, *args)`, cached on the database version."""
     frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     return guarded(_call, name, str(db), db_version(db), frozen)
 
 
+# --- one typed wrapper per query (pages call these, never `query` with a name) --------
+
+
 def evaluations(db: Path) -> pd.DataFrame:
-    return query("evaluations", db)
+    """`queries.evaluations`: every evaluation with its municipality and report."""
+    return _query("evaluations", db)
+
+
+def area_names(db: Path, framework: str) -> list[str]:
+    return list(_query("area_names", db, framework))
+
+
+def scores_wide(db: Path, evaluation_ids: list[int]) -> pd.DataFrame:
+    return _query("scores_wide", db, evaluation_ids)
+
+
+def subarea_scores(db: Path, evaluation_id: int) -> pd.DataFrame:
+    return _query("subarea_scores", db, evaluation_id)
+
+
+def findings(db: Path, evaluation_id: int) -> pd.DataFrame:
+    return _query("findings", db, evaluation_id)
+
+
+def discrepancies(db: Path, evaluation_id: int) -> pd.DataFrame:
+    return _query("discrepancies", db, evaluation_id)
+
+
+def all_discrepancies(db: Path) -> pd.DataFrame:
+    return _query("all_discrepancies", db)
+
+
+def mean_options(db: Path, framework: str) -> pd.DataFrame:
+    return _query("mean_options", db, framework)
+
+
+def peers(db: Path, code: str, preset: str, k: int = 5) -> pd.DataFrame:
+    return _query("peers", db, code, preset, k)
+
+
+def comparable_scores(
+    db: Path, evaluation_ids: list[int], target_framework: str, map_generations: bool
+) -> pd.DataFrame:
+    return _query("comparable_scores", db, evaluation_ids, target_framework, map_generations)
+
+
+def framework_mapping(db: Path) -> pd.DataFrame:
+    return _query("framework_mapping", db)
+
+
+def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataFrame:
+    return _query("role_models", db, evaluation_id, area, k)
+
+
+def weakest_subareas(db: Path, evaluation_id: int, n: int = 5) -> pd.DataFrame:
+    return _query("weakest_subareas", db, evaluation_id, n)
+
+
+def reports(db: Path) -> pd.DataFrame:
+    return _query("reports", db)
+
+
+def map_frame(db: Path) -> pd.DataFrame:
+    return _query("map_frame", db)
+
+
+def neighbours(db: Path, code: str) -> list[str]:
+    return list(_query("neighbours", db, code))
 
 
 def clear() -> None:
@@ -95,6 +166,8 @@ def clear() -> None:
     _findings_page.clear()
     _zip.clear()
     _table_csv.clear()
+    _facts.clear()
+    _neighbours.clear()
 
 
 # --- the findings search -------------------------------------------------------------
@@ -220,15 +293,26 @@ def table_csv(db: Path, name: str) -> bytes:
     return guarded(_table_csv, str(db), db_version(db), name)
 
 
-# Building the map (290 polygons, 20,000 points) takes longer than a rerun may.
-@st.cache_resource(show_spinner=False, max_entries=2, ttl=TTL_SECONDS)
-def _map_figure(db: str, version: str) -> Any:
-    from kompass.domain.geo import load_geojson
-    from kompass.present import charts
-
-    return charts.map_figure(queries.map_frame(Path(db)), load_geojson())
+# --- Kommunprofil's answer at the top ------------------------------------------------
 
 
-def map_figure(db: Path) -> Any:
-    """The Översikt map for this database version (shared, read-only)."""
-    return guarded(_map_figure, str(db), db_version(db))
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL_SECONDS, max_size="16MB")
+def _facts(db: str, version: str, code: str, year: int, mean_key: str | None) -> Any:
+    from kompass.present import printout
+
+    return printout.summary_facts(Path(db), code, year, mean_key)
+
+
+def summary_facts(db: Path, code: str, year: int, mean_key: str | None) -> printout.SummaryFacts:
+    """`printout.SummaryFacts` of one evaluation against the chosen mean (cached)."""
+    return guarded(_facts, str(db), db_version(db), code, year, mean_key)
+
+
+def neighbour_mean(db: Path, code: str, framework: str) -> NeighbourMean | None:
+    """`queries.profile.neighbour_mean`: the neighbours' latest results (cached)."""
+    return guarded(_neighbours, str(db), db_version(db), code, framework)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL_SECONDS, max_size="8MB")
+def _neighbours(db: str, version: str, code: str, framework: str) -> Any:
+    return profile_queries.neighbour_mean(Path(db), code, framework)

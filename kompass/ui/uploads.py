@@ -16,6 +16,7 @@ from kompass import store
 from kompass.errors import BudgetExceeded
 from kompass.parse import Evaluation, ParseError
 from kompass.parse.budget import DEFAULT_BUDGET, Budget, parse_bytes_within
+from kompass.present.notices import parse_error_text
 from kompass.present.strings import error_text, num
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".pdf")
@@ -34,6 +35,8 @@ class UploadPreview:
     fmt: str | None = None
     evaluation: Evaluation | None = None
     error: str | None = None
+    # The parser's warnings: Notices (English text, code, fields); the page shows them
+    # in Swedish with present.notices.text_of.
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -77,7 +80,7 @@ def preview_upload(data: bytes, name: str, budget: Budget = DEFAULT_BUDGET) -> U
             preview.evaluation, preview.fmt = parse_bytes_within(data, safe, budget)
             preview.warnings = list(preview.evaluation.warnings)
         except ParseError as exc:
-            preview.error = f"Filen kunde inte läsas som en Kommunkompass-rapport: {exc}"
+            preview.error = parse_error_text(exc)
         except BudgetExceeded as exc:
             preview.error = error_text(exc)
         except RuntimeError:  # a parser bug (parse_bytes_within's contract), not the file's

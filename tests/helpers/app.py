@@ -1,0 +1,56 @@
+"""AppTest helpers shared by the ui tests: run a page with URL parameters, read its output."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from kompass.ui import registry
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+PAGES = [p.script for p in registry.PAGES]
+
+
+def run_page(page: str, **params: str) -> AppTest:
+    """Run app.py, switch to `page` with `params` in the URL; fail on an exception."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figure(at: AppTest, key: str) -> dict[str, Any]:
+    """The plotly figure (as JSON) of the chart whose element id holds `key`."""
+    el = at.get_by_key(key) if hasattr(at, "get_by_key") else None
+    if el is None:
+        el = next(
+            c for c in at.get("plotly_chart") if json.loads(c.proto.spec) and key in c.proto.id
+        )
+    return json.loads(el.proto.spec)
+
+
+def values(v: Any) -> list[float]:
+    """A plotly array as numbers, whether plain or base64-packed."""
+    if isinstance(v, dict) and "bdata" in v:
+        return list(np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"]))
+    return list(v)
+
+
+def texts(at: AppTest) -> str:
+    """Markdown, captions and metrics as shown (backslash escapes and word joiners removed)."""
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts)).replace("\u2060", "")
