@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kompass import queries
+from kompass.present import tables
 from kompass.present.strings import KIND, num
 from kompass.ui import cache, urlstate
 from kompass.ui.common import (
@@ -30,8 +31,8 @@ q = st.text_input(
     placeholder="t.ex. medborgardialog, digitalisering, internkontroll",
 )
 urlstate.write_param("q", q.strip() or None, None)
-names_2020 = cache.query("area_names", db, "2020")
-names_2010 = cache.query("area_names", db, "2010")
+names_2020 = cache.area_names(db, "2020")
+names_2010 = cache.area_names(db, "2010")
 area_options = ["alla", *[str(a) for a in queries.AREAS]]
 
 
@@ -81,18 +82,18 @@ if found.hits.empty:
 counts = found.counts.rename(columns=KIND)
 counts.index = [f"Område {a}" for a in counts.index]
 with st.expander("Antal träffar per område och typ"):
-    st.dataframe(counts, width="stretch")
+    st.dataframe(tables.grid(counts), width="stretch")
 
 hits = found.hits
 if len(hits) < found.n_hits:
     st.caption(
         f"Visar {num(len(hits))} av {num(found.n_hits)} träffar, i de första "
-        f"{found.n_shown_evaluations} av {num(found.n_evaluations)} utvärderingarna "
+        f"{num(found.n_shown_evaluations)} av {num(found.n_evaluations)} utvärderingarna "
         "(i bokstavsordning). Förfina sökningen med ett ord, ett område, en typ eller "
         "kommuner för att se resten; alla fynd finns också att ladda ner på sidan Data."
     )
 for (name, year, file_name), group in hits.groupby(["name", "year", "file_name"], sort=False):
-    n_hits = f"{len(group)} träff" + ("ar" if len(group) != 1 else "")
+    n_hits = f"{num(len(group))} träff" + ("ar" if len(group) != 1 else "")
     with st.expander(f"{plain(name)} {year} – {n_hits}", expanded=found.n_hits <= 40):
         # One markdown block per evaluation: thousands of elements would stall the page.
         blocks = []

@@ -32,8 +32,8 @@ if latest.empty:
     st.stop()
 code = widgets.municipality_picker(latest)
 row = latest[latest.code == code].iloc[0]
-names = cache.query("area_names", db, row.framework)
-scores = list(cache.query("scores_wide", db, [int(row.evaluation_id)]).loc[row.evaluation_id])
+names = cache.area_names(db, row.framework)
+scores = list(cache.scores_wide(db, [int(row.evaluation_id)]).loc[row.evaluation_id])
 n_peers = int((latest.framework == row.framework).sum()) - 1
 st.caption(
     f"Utgår från {plain(row['name'])}s senaste utvärdering med poäng per område ({row.year}, "
@@ -44,9 +44,9 @@ if n_peers == 0:
     st.info("Det finns inga andra utvärderade kommuner i samma ramverksgeneration ännu.")
     st.stop()
 
-st.subheader("Svagaste områden")
+st.header("Svagaste områden")
 for area, name, score in queries.weakest_areas(scores, names, 3):
-    models = cache.query("role_models", db, int(row.evaluation_id), area, 3)
+    models = cache.role_models(db, int(row.evaluation_id), area, 3)
     with st.container(border=True):
         st.markdown(f"**{area} {plain(name)}** – {plain(row['name'])}: {num(score)} poäng")
         if models.empty:
@@ -61,8 +61,8 @@ for area, name, score in queries.weakest_areas(scores, names, 3):
             st.markdown(items or f"- {none or '(inga styrkor angivna)'}")
         st.caption(source_text([row.file_name, *list(models.file_name)]))
 
-st.subheader("Svagaste delområden, andel av maxpoäng")
-subs = cache.query("weakest_subareas", db, int(row.evaluation_id), 5)
+st.header("Svagaste delområden, andel av maxpoäng")
+subs = cache.weakest_subareas(db, int(row.evaluation_id), 5)
 if subs.empty:
     # An imported result (area scores only) has no sub-areas to rank.
     st.info(
@@ -77,7 +77,7 @@ table = subs.assign(
     Andel=subs.pct.round(0),
     Poäng=subs.score.map(num) + " av " + subs["max"].map(num),
     Bäst=[
-        "–" if b is None or b != b else f"{n} {y}: {p:.0f} %"
+        "–" if b is None or b != b else f"{n} {int(y)}: {num(p, 0)} %"
         for b, n, y, p in zip(
             subs.best_code, subs.best_name, subs.best_year, subs.best_pct, strict=True
         )

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.present import tables
+from kompass.present import maps, means, tables
 from kompass.present.strings import num
 from kompass.ui import cache
 from kompass.ui.common import (
+    chart,
     current_db,
     empty_state,
     leave_v1_mode,
@@ -27,51 +28,57 @@ if evals is None or evals.empty:
     empty_state("översikten")
     st.stop()
 
-means = tables.mean_labels(cache.query("mean_options", db, "2020"))
-refs = means[means.kind == queries.REFERENCE_KIND]
+mean_options = means.named_means(cache.mean_options(db, "2020"))
+refs = mean_options[mean_options.key == means.default_key(mean_options)]
 cols = st.columns(4)
-cols[0].metric("Utvärderingar", len(evals))
-cols[1].metric("Kommuner", f"{evals.code.nunique()} av 290")
+cols[0].metric("Utvärderingar", num(len(evals)))
+cols[1].metric("Kommuner", f"{num(evals.code.nunique())} av 290")
 cols[2].metric("År", f"{evals.year.min()}–{evals.year.max()}")
 if not refs.empty:
-    cols[3].metric(
-        "Referensmedel (av 800)", num(refs.total.iloc[-1]), help=plain(refs.source.iloc[-1])
-    )
-    cols[3].caption(plain(refs.label.iloc[-1]))
+    cols[3].metric("Medelvärde (av 800)", num(refs.total.iloc[0]), help=plain(refs.source.iloc[0]))
+    cols[3].caption(plain(refs.label.iloc[0]))
+
+frame = cache.map_frame(db)
+options = maps.search_options(frame)
+chosen = st.selectbox(
+    maps.SEARCH_LABEL,
+    list(options),
+    index=None,
+    format_func=options.__getitem__,  # options are shown as text, not Markdown
+    placeholder=maps.SEARCH_PLACEHOLDER,
+    key="search_kommun",
+)
+if chosen:
+    st.switch_page("pages/profil.py", query_params={"kommun": chosen})
 
 left, right = st.columns([1, 1])
 with left:
-    event = st.plotly_chart(
-        cache.map_figure(db),
+    event = chart(
+        maps.national_map(frame),
+        maps.alt_text(frame),
+        source_text(list(evals.file_name), "Kartgränser: okfse/sweden-geojson (förenklade)."),
         key="map",
         on_select="rerun",
         selection_mode="points",
-        config={"scrollZoom": False, "displayModeBar": False},
+        config={"scrollZoom": False},
     )
-    st.caption(
-        source_text(
-            list(evals.file_name),
-            "Grå: ingen utvärdering i databasen. Kartgränser: okfse/sweden-geojson (förenklade).",
-        )
-    )
-    points = event.selection.points if event and event.selection else []
-    picked = [p["customdata"][0] for p in points if p.get("customdata")]
-    if picked:
-        st.switch_page("pages/profil.py", query_params={"kommun": picked[0]})
+    picked = maps.clicked_code(event.selection.points if event and event.selection else [])
+    if picked in options:
+        st.switch_page("pages/profil.py", query_params={"kommun": picked})
 
 ranked = queries.ranking(evals)
-wide = cache.query("scores_wide", db, [int(i) for i in ranked.evaluation_id])
+wide = cache.scores_wide(db, [int(i) for i in ranked.evaluation_id])
 table = tables.ranking_table(ranked, wide)
 with right:
-    st.subheader("Placering, senaste utvärdering per kommun")
+    st.header("Placering, senaste utvärdering per kommun")
     st.dataframe(
-        table[["Kommun", "År", "Total", "Placering", "Profil"]],
+        tables.formatted(table[["Kommun", "År", "Total", "Placering", "Profil"]]),
         hide_index=True,
         width="stretch",
         height=38 + 35 * min(len(table), 14),
         column_config={
             "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
-            "Total": st.column_config.NumberColumn("Total (av 800)", format="%.1f"),
+            "Total": st.column_config.TextColumn("Total (av 800)"),
         },
     )
     st.caption(
@@ -79,7 +86,7 @@ with right:
         "det senaste året i databasen."
     )
 
-st.subheader("Poäng per område")
+st.header("Poäng per område")
 area_cols = {
     f"O{a}": st.column_config.ProgressColumn(
         f"O{a}",
@@ -92,16 +99,17 @@ area_cols = {
     for a in queries.AREAS
 }
 st.dataframe(
-    table.drop(columns=["Placering"]),
+    tables.formatted(
+        tables.whole(table.drop(columns=["Placering"]), list(area_cols)), keep=list(area_cols)
+    ),
     hide_index=True,
     width="stretch",
     height=38 + 35 * min(len(table), 15),
     column_config={
         "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
-        "Total": st.column_config.NumberColumn("Total", format="%.1f"),
         **area_cols,
     },
 )
 st.caption("O1–O8 är områdena 1–8. " + source_text(list(ranked.file_name)))
 with st.expander("Områdenas namn i de två ramverksgenerationerna"):
-    st.dataframe(cache.query("framework_mapping", db), hide_index=True)
+    st.dataframe(cache.framework_mapping(db), hide_index=True)

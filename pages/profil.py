@@ -1,15 +1,18 @@
-"""Kommunprofil: one evaluation against the mean and the previous evaluation."""
+"""Kommunprofil: one evaluation, answered at the top.
 
-import re
+Under the headline figures: the summary's sentences and one table (score,
+mean, difference, the neighbours' mean, the change since last time), with a
+row of actions (print-out, picture, CSV, link). Then the charts; sub-areas,
+findings and the report's contradictions below, collapsed where long.
+"""
 
-import pandas as pd
 import streamlit as st
 
-from kompass import queries
-from kompass.present import charts, printout, tables
-from kompass.present.strings import DISCREPANCY, KIND, num, signed
-from kompass.ui import cache, widgets
+from kompass.present import charts, means, printout, profile
+from kompass.present.strings import KIND, PAGE_TITLES, num
+from kompass.ui import cache, urlstate, widgets
 from kompass.ui.common import (
+    chart,
     current_db,
     empty_state,
     evaluation_sentence,
@@ -24,191 +27,164 @@ from kompass.ui.common import (
 leave_v1_mode()
 db = current_db()
 evals = load_evaluations(db)
-st.title("Kommunprofil")
+st.title(PAGE_TITLES["profil"])
 if evals is None or evals.empty:
-    empty_state("en kommunprofil")
+    empty_state(profile.EMPTY_WHAT)
     st.stop()
 
 code = widgets.municipality_picker(evals)
 year = widgets.year_picker(evals, code)
 row = widgets.evaluation_row(evals, code, year)
-colors = charts.color_map(list(evals.code))
-color = colors[code]
-names = cache.query("area_names", db, row.framework)
 mean = widgets.mean_picker(db, row.framework)
-prev = queries.previous_evaluation(evals, code, year)
+mean_key = means.NO_MEAN_KEY if mean is None else str(mean.key)
+facts = cache.summary_facts(db, code, int(row.year), mean_key)
+near = cache.neighbour_mean(db, code, str(row.framework))
 imported = row.origin == "import"
+color = charts.BASE_STYLE.color  # the base municipality, the same on every chart
 
-st.header(f"{plain(row['name'])} {row.year}")
-st.markdown(
-    f"{plain(row.county_name)} · kommungrupp {plain(row.kommungrupp_code)} "
-    f"{plain(row.kommungrupp_name)} · {num(row.population)} invånare "
-    f"({row.population_year}, källa: SCB via Kolada)"
-)
+st.header(plain(profile.heading(facts)))
+st.markdown(plain(profile.about_line(facts)))
 st.caption(evaluation_sentence(row) + " " + evaluators_sentence(row))
 
-scores = cache.query("scores_wide", db, [int(row.evaluation_id)])
-if row.n_areas < 8:
-    st.info("För den här utvärderingen finns bara totalpoängen, inte poäng per område.")
-    st.metric("Total (av 800)", num(row.total))
+
+def actions() -> None:
+    """One row: print-out and picture, the table as CSV, a link to this view."""
+    left, middle, right = st.columns(3)
+    flag = f"printout:{row.evaluation_id}:{mean_key}"
+    if left.button(
+        profile.PRINT_BUTTON, help=profile.PRINT_HELP, width="stretch", key="make_printout"
+    ):
+        st.session_state[flag] = True
+    middle.download_button(
+        profile.DOWNLOAD_CSV,
+        profile.profile_csv(facts, near),
+        file_name=profile.csv_file_name(facts),
+        mime="text/csv",
+        help=profile.DOWNLOAD_CSV_HELP,
+        width="stretch",
+    )
+    with right.popover(profile.SHARE, width="stretch"):
+        st.caption(profile.SHARE_HELP)
+        st.code(urlstate.page_url(), language=None, wrap_lines=True)
+    if st.session_state.get(flag):
+        printouts(flag)
+
+
+def printouts(flag: str) -> None:
+    try:
+        with st.spinner(profile.PRINT_SPINNER):
+            page_html = cache.summary_html(db, code, int(row.year), mean_key)
+            png = cache.radar_png(db, code, int(row.year), mean_key)
+    except printout.PrintoutError as exc:
+        st.error(plain(exc))
+        return
+    base = f"kommunkompassen-{code}-{row.year}"
+    cols = st.columns(2)
+    cols[0].download_button(
+        profile.DOWNLOAD_SUMMARY,
+        page_html.encode("utf-8"),
+        file_name=f"{base}-sammanfattning.html",
+        mime="text/html",
+        key="dl_summary",
+    )
+    cols[1].download_button(
+        profile.DOWNLOAD_PNG, png, file_name=f"{base}-spindel.png", mime="image/png", key="dl_png"
+    )
+
+
+if not facts.areas:
+    st.info(profile.TOTAL_ONLY)
+    st.metric(profile.TOTAL_LABEL, num(facts.total))
     st.stop()
-values = [float(v) for v in scores.loc[row.evaluation_id]]
+
+actions()
 cols = st.columns(3)
 cols[0].metric(
-    "Total (av 800)",
-    num(row.total),
-    delta=None
-    if mean is None or mean.total is None
-    else f"{signed(row.total - mean.total, minus='-')} mot medel",
+    profile.TOTAL_LABEL,
+    num(facts.total),
+    delta=profile.total_delta(facts),
+    # A mean over too few municipalities is no yardstick: its difference stays grey.
+    delta_color="normal" if facts.mean_verdict else "off",
 )
-if mean is not None:
-    cols[1].metric("Medelvärde (av 800)", num(mean.total), help=plain(mean.source))
-    cols[1].caption(plain(mean.label))
-if prev is not None:
+if facts.mean_total is not None:
+    cols[1].metric(profile.MEAN_LABEL, num(facts.mean_total), help=plain(facts.mean_source))
+    cols[1].caption(plain(facts.mean_label))
+if facts.previous_year is not None and facts.previous_total is not None:
     cols[2].metric(
-        f"Förra utvärderingen ({prev.year})",
-        num(prev.total),
-        delta=f"{signed(row.total - prev.total, minus='-')} sedan dess",
+        profile.previous_label(facts),
+        num(facts.previous_total),
+        delta=profile.previous_delta(facts),
     )
+st.markdown(plain(" ".join(printout.summary_sentences(facts))))
+st.table(plain_table(profile.profile_table(facts, near)).set_index("Område"))
+st.caption(source_text([row.file_name], plain(profile.table_note(facts, near))))
 
-st.subheader("Profil per område")
+st.subheader(profile.CHARTS_HEADING)
 show = st.columns(2)
-with_mean = show[0].toggle("Visa medelvärde", value=mean is not None, disabled=mean is None)
-has_prev = prev is not None and prev.n_areas == 8
-with_prev = show[1].toggle("Visa förra utvärderingen", value=has_prev, disabled=not has_prev)
-series = [charts.Series(f"{row['name']} {row.year}", values, color, fill=True)]
+with_mean = show[0].toggle(profile.SHOW_MEAN, value=mean is not None, disabled=mean is None)
+before = [a.previous for a in facts.areas]
+has_prev = all(v is not None for v in before)
+with_prev = show[1].toggle(profile.SHOW_PREVIOUS, value=has_prev, disabled=not has_prev)
+names = [a.name for a in facts.areas]
+values = [a.score for a in facts.areas]
+styles = charts.series_styles(code, [f"{code}-prev"], with_mean=True)
+series = [charts.Series.styled(profile.heading(facts), values, styles[code], fill=True)]
 if with_mean and mean is not None:
-    series.append(charts.Series(mean.label, list(mean.scores), charts.MEAN_COLOR, dash="dash"))
-before = None
-if prev is not None and prev.n_areas == 8:
-    before = cache.query("scores_wide", db, [int(prev.evaluation_id)]).loc[prev.evaluation_id]
-if with_prev and before is not None:
-    series.append(charts.Series(f"{row['name']} {prev.year}", list(before), color, dash="dot"))
-table = tables.area_table(
-    [n if len(n) <= 24 else n[:23] + "…" for n in names],
-    values,
-    None if mean is None else list(mean.scores),
-    list(before) if with_prev and before is not None else None,
-)
-left, right = st.columns([3, 2])
+    series.append(charts.Series.styled(mean.legend, list(mean.scores), styles[charts.MEAN_KEY]))
+if with_prev and has_prev:
+    prev_name = f"{facts.name} {facts.previous_year}"
+    series.append(charts.Series.styled(prev_name, before, styles[f"{code}-prev"]))
+left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.radar_figure(series, names), key="radar")
+    chart(
+        charts.radar_figure(series, names, numbered=True),
+        profile.radar_alt(facts, with_mean and mean is not None, with_prev and has_prev),
+        source_text([row.file_name]),
+        key="radar",
+    )
 with right:
-    # A static table: the eight rows fit, and it is lighter for the browser than a grid.
-    st.table(plain_table(tables.formatted(table).set_index("Område")))
-caption_extra = "" if mean is None else f"Medelvärde: {plain(mean.source)}."
-st.caption(source_text([row.file_name], caption_extra))
-st.plotly_chart(
-    charts.area_bars_figure(
-        values,
-        names,
-        color,
-        f"{row['name']} {row.year}",
-        None if mean is None else list(mean.scores),
-        "Medel" if mean is None else mean.label,
-    ),
-    key="area_bars",
-)
-st.caption(
-    source_text(
-        [row.file_name],
-        "Staplarna visar poängen, strecket medelvärdet; "
-        "talet inom parentes är skillnaden mot medelvärdet.",
+    chart(
+        charts.area_bars_figure(
+            values,
+            names,
+            color,
+            profile.heading(facts),
+            None if mean is None else list(mean.scores),
+            "Medel" if mean is None else mean.legend,
+        ),
+        profile.bars_alt(facts),
+        source_text([row.file_name], profile.BARS_NOTE),
+        key="area_bars",
     )
-)
 
-st.subheader("Delområden, andel av maxpoäng")
-subs = cache.query("subarea_scores", db, int(row.evaluation_id))
-if subs.empty:
-    st.info(
-        "Delområdespoäng saknas för den här utvärderingen"
-        + (" (ett importerat resultat har bara poäng per område)." if imported else ".")
-    )
-else:
-    st.plotly_chart(charts.subarea_figure(subs, color), key="subareas")
-    st.caption(source_text([row.file_name], "Tabellen 'Översikt av poängfördelning'."))
+with st.expander(profile.SUBAREAS_HEADING):
+    subs = cache.subarea_scores(db, int(row.evaluation_id))
+    if subs.empty:
+        st.info(profile.NO_SUBAREAS_IMPORT if imported else profile.NO_SUBAREAS)
+    else:
+        chart(
+            charts.subarea_figure(subs, color),
+            profile.subareas_alt(facts, len(subs)),
+            source_text([row.file_name], profile.SUBAREAS_NOTE),
+            key="subareas",
+        )
 
-st.subheader("Styrkor och förbättringsmöjligheter")
-found = cache.query("findings", db, int(row.evaluation_id))
+st.subheader(profile.FINDINGS_HEADING)
+found = cache.findings(db, int(row.evaluation_id))
 if found.empty and imported:
-    st.info(
-        "Ett importerat resultat har inga styrkor eller förbättringsmöjligheter; "
-        "de står bara i utvärderingsrapporterna."
-    )
-for area, name in enumerate(names, start=1):
-    with st.expander(f"{area} {plain(name)} – {num(values[area - 1])} poäng"):
+    st.info(profile.NO_FINDINGS_IMPORT)
+for area in facts.areas:
+    with st.expander(plain(profile.findings_label(area.area, area.name, area.score))):
         cols = st.columns(3)
         for col, kind in zip(cols, KIND, strict=True):
-            items = found[(found.area == area) & (found.kind == kind)].text
+            items = found[(found.area == area.area) & (found.kind == kind)].text
             col.markdown(f"**{KIND[kind]}**")
             col.markdown("\n".join(f"- {plain(t)}" for t in items) or "–")
 
-st.subheader("Motsägelser i rapporten")
-disc = cache.query("discrepancies", db, int(row.evaluation_id))
-if disc.empty:
-    st.write(
-        "Det importerade resultatets siffror stämmer överens med varandra."
-        if imported
-        else "Rapportens siffror stämmer överens med varandra."
-    )
-else:
-    st.write(
-        "Där rapporten anger olika värden för samma sak används delområdestabellens "
-        "delsumma (regeln: delsumma, annars sammanfattningstabell, annars områdets 'Poäng')."
-    )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Område": disc.area.map(lambda a: "Totalt" if pd.isna(a) else str(int(a))),
-                "Vad": disc.kind.map(DISCREPANCY),
-                "Angivet": disc.stated.map(num),
-                "Använt": disc.chosen.map(num),
-                "Rad i rapporten": disc.line,
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-
-st.subheader("Dela resultatet")
-with st.container(border=True):
-    st.write(
-        "En sida att skriva ut eller skicka (HTML, fungerar utan internet, A4) med resultatet i "
-        "meningar, och spindeldiagrammet som bild för presentationer."
-    )
-    mean_key = None if mean is None else str(mean.key)
-    flag = f"printout:{row.evaluation_id}:{mean_key}"
-    if st.button("Skapa sammanfattning och bild", key="make_printout"):
-        st.session_state[flag] = True
-    if st.session_state.get(flag):
-        try:
-            with st.spinner("Ritar diagrammen …"):
-                page_html = cache.summary_html(db, code, int(row.year), mean_key)
-                png = cache.radar_png(db, code, int(row.year), mean_key)
-        except printout.PrintoutError as exc:
-            st.error(plain(exc))
-        else:
-            base = f"kommunkompassen-{code}-{row.year}"
-            cols = st.columns(2)
-            cols[0].download_button(
-                "Ladda ner sammanfattning (HTML)",
-                page_html.encode("utf-8"),
-                file_name=f"{base}-sammanfattning.html",
-                mime="text/html",
-                key="dl_summary",
-            )
-            cols[1].download_button(
-                "Ladda ner spindeldiagram (PNG)",
-                png,
-                file_name=f"{base}-spindel.png",
-                mime="image/png",
-                key="dl_png",
-            )
-
-slug = re.sub(r"[^\w-]+", "-", row["name"].lower())  # a stored name is no file name
-st.download_button(
-    "Ladda ner områdespoängen (CSV)",
-    table.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig"),
-    file_name=f"kommunkompassen-{slug}-{row.year}.csv",
-    mime="text/csv",
-)
+disc = cache.discrepancies(db, int(row.evaluation_id))
+with st.expander(profile.discrepancies_label(len(disc))):
+    if disc.empty:
+        st.write(profile.CONSISTENT_IMPORT if imported else profile.CONSISTENT)
+    else:
+        st.write(profile.DISCREPANCY_RULE)
+        st.dataframe(profile.discrepancy_table(disc), hide_index=True, width="stretch")

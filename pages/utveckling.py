@@ -4,9 +4,10 @@ import streamlit as st
 
 from kompass import queries
 from kompass.present import charts, tables
-from kompass.present.strings import ORIGIN, join_words, num, signed
+from kompass.present.strings import ORIGIN, change_alt, join_words, num, signed
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
+    chart,
     current_db,
     empty_state,
     evaluators_sentence,
@@ -58,12 +59,12 @@ first = cols[0].selectbox("Från", years[:-1], index=len(years) - 2, key="w_from
 second = cols[1].selectbox("Till", [y for y in years if y > first], index=0, key="w_to")
 before_row = mine[mine.year == first].iloc[0]
 after_row = mine[mine.year == second].iloc[0]
-wide = cache.query("scores_wide", db, [int(before_row.evaluation_id), int(after_row.evaluation_id)])
+wide = cache.scores_wide(db, [int(before_row.evaluation_id), int(after_row.evaluation_id)])
 before = list(wide.loc[before_row.evaluation_id])
 after = list(wide.loc[after_row.evaluation_id])
-area_names = cache.query("area_names", db, after_row.framework)
+area_names = cache.area_names(db, after_row.framework)
 mean = widgets.mean_picker(db, after_row.framework)
-color = charts.color_map(list(evals.code))[code]
+color = charts.BASE_STYLE.color  # the base municipality, the same on every chart
 
 total_cols = st.columns(3)
 total_cols[0].metric(f"Total {first}", num(before_row.total))
@@ -82,7 +83,7 @@ if first < 2020 <= second or before_row.framework != after_row.framework:
         "själv att resultaten inte är fullt jämförbara. Se förändringen som en riktning, "
         "inte en exakt mätning."
     )
-st.plotly_chart(
+chart(
     charts.dumbbell_figure(
         before,
         after,
@@ -90,15 +91,16 @@ st.plotly_chart(
         (f"{name} {first}", f"{name} {second}"),
         color,
         None if mean is None else list(mean.scores),
-        "Medel" if mean is None else mean.label,
+        "Medel" if mean is None else mean.legend,
     ),
-    key="dumbbell",
-)
-st.caption(
+    change_alt(
+        name, first, second, [a - b for a, b in zip(after, before, strict=True)], area_names
+    ),
     source_text(
         sorted({before_row.file_name, after_row.file_name}),
         evaluators_sentence(before_row).replace("Källa", f"{first}, källa"),
-    )
+    ),
+    key="dumbbell",
 )
 table = tables.change_table(before, after, area_names, None if mean is None else list(mean.scores))
 st.table(plain_table(tables.formatted(table).set_index("Område")))

@@ -36,3 +36,55 @@ def load_geojson(path: Path | None = None, digits: int = 3) -> dict[str, Any]:
             "name": feature["properties"]["kom_namn"],
         }
     return geo
+
+
+# One pixel of the national map is about 0.02 degrees (kompass/domain/simplify.py).
+NATIONAL_TOLERANCE = 0.008
+NATIONAL_MIN_AREA = 0.0004  # square degrees of latitude: about 2 × 2 px on the map
+
+
+@lru_cache(maxsize=2)
+def simplified_geojson(
+    tolerance: float = NATIONAL_TOLERANCE, min_area: float = NATIONAL_MIN_AREA
+) -> dict[str, Any]:
+    """`load_geojson` for the national map: outlines simplified, specks of islands dropped.
+
+    Cached: simplifying all 290 takes a fraction of a second, once per process.
+    Each feature's `enclaves` property counts its last polygons that lie in a
+    hole of another municipality: a map draws them after all others.
+    """
+    from kompass.domain.simplify import enclaves_last, simplify_geometry
+
+    full = load_geojson()["features"]
+    features = []
+    for f in full:
+        others = [g for g in full if g is not f]
+        holes = [[(x, y) for x, y in h] for g in others for p in _polygons(g) for h in p[1:]]
+        geometry = simplify_geometry(f["geometry"], tolerance, min_area)
+        geometry, enclaves = enclaves_last(geometry, holes)
+        properties = {**f["properties"], "enclaves": enclaves}
+        features.append({"type": "Feature", "properties": properties, "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _polygons(feature: dict[str, Any]) -> list[Any]:
+    geometry = feature["geometry"]
+    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+
+
+# About 4.5 px apart on the national map: the nearest target is the polygon under the pointer.
+TARGET_SPACING = 0.12
+
+
+@lru_cache(maxsize=2)
+def target_points(spacing: float = TARGET_SPACING) -> dict[str, list[tuple[float, float]]]:
+    """Per municipality code, lattice points inside its (full) polygon: the map's targets.
+
+    Cached once per process (`kompass.domain.simplify.interior_points`).
+    """
+    from kompass.domain.simplify import interior_points
+
+    return {
+        f["properties"]["id"]: interior_points(f["geometry"], spacing)
+        for f in load_geojson()["features"]
+    }

@@ -1,8 +1,16 @@
 """Plotly figures from query DataFrames. No Streamlit here.
 
-Conventions (DESIGN.md, "Charts"): one colour per municipality everywhere
-(`color_map`), colour-blind-safe palette, values readable without colour
-(labels and hover), radar axes fixed 0–100 in area order.
+Conventions (DESIGN.md, "Charts"; issue 10): colours are chosen per chart by
+`series_styles`: the base municipality always `BASE_COLOR`, peers from a short
+ordered colour-blind-safe palette without yellow (every colour at least 3:1
+on white), the mean dark grey dashed, peers beyond five light grey (names in
+hover). Dash, marker and bar pattern vary with the colour, so colour is never
+the only cue. Radar axes fixed 0–100 in area order.
+
+One figure serves a 390 px phone and a 1280 px screen (Streamlit cannot know
+the width on the server): horizontal bars carry their name above the bar,
+values are drawn with `cliponaxis=False` inside reserved space, the radar can
+number its spokes (names in a legend table), legends sit below the plot.
 
 Plotly reads a subset of HTML in every string it draws (trace names, legend,
 hover, tick labels, annotations: `<a href>`, `<b>`, `<br>`), and names,
@@ -14,8 +22,7 @@ trace with `%{fullData.name}` instead of splicing the name into the template.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,14 +30,63 @@ import plotly.graph_objects as go
 
 from kompass.present.strings import num, signed
 
-# Okabe–Ito, then Paul Tol's muted set: distinguishable with common colour-vision deficiencies.
-PALETTE = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442",
-    "#332288", "#117733", "#882255", "#44AA99", "#999933", "#AA4499",
-]  # fmt: skip
+BASE_COLOR = "#0072B2"  # Okabe–Ito blue, 5.2:1 on white
+# Okabe–Ito without its yellow, orange and sky blue (under 3:1 on white: invisible as
+# lines), then Paul Tol's indigo and wine. Contrast on white: 3.9, 3.4, 3.1, 12.2, 8.7.
+PEER_COLORS = ["#D55E00", "#009E73", "#CC79A7", "#332288", "#882255"]
+PALETTE = [BASE_COLOR, *PEER_COLORS]
 MEAN_COLOR = "#555555"
+OTHER_COLOR = "#BBBBBB"  # peers beyond the fifth: in the background, names in hover
+MEAN_KEY = "mean"  # the mean's key in `series_styles`
 NAME_WIDTH = 50  # characters of a legend entry (a phone's width); captions say it all
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+TEXT_COLOR = "#31333F"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one series is drawn: colour, line dash, marker symbol, bar fill pattern."""
+
+    color: str
+    dash: str = "solid"
+    symbol: str = "circle"
+    pattern: str = ""
+    width: float = 2.0
+
+
+BASE_STYLE = Style(BASE_COLOR, "solid", "circle", "", 3.0)
+MEAN_STYLE = Style(MEAN_COLOR, "dash", "circle-open", "", 2.5)
+OTHER_STYLE = Style(OTHER_COLOR, "solid", "circle-open", "", 1.5)
+# "dash" is the mean's alone; each peer differs from the base in dash, marker and pattern.
+PEER_STYLES = [
+    Style(color, dash, symbol, pattern)
+    for color, dash, symbol, pattern in zip(
+        PEER_COLORS,
+        ["dot", "dashdot", "longdash", "longdashdot", "solid"],
+        ["square", "diamond", "triangle-up", "x", "star"],
+        ["/", "\\", "x", ".", "-"],
+        strict=True,
+    )
+]
+
+
+def series_styles(
+    base: str | None, peers: Sequence[str], with_mean: bool = False
+) -> dict[str, Style]:
+    """Styles of one chart: base, peers in the given order, the mean under `MEAN_KEY`.
+
+    Keys are municipality codes (or any series key); a key repeated in `peers`
+    keeps its first style. Within one chart no two series share a colour, up
+    to five peers; the rest are `OTHER_STYLE`.
+    """
+    styles: dict[str, Style] = {} if base is None else {base: BASE_STYLE}
+    for key in peers:
+        if key not in styles:
+            i = len(styles) - (base is not None)
+            styles[key] = PEER_STYLES[i] if i < len(PEER_STYLES) else OTHER_STYLE
+    if with_mean:
+        styles[MEAN_KEY] = MEAN_STYLE
+    return styles
 
 
 def text(value: object) -> str:
@@ -38,12 +94,15 @@ def text(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+def shorten(value: object, width: int) -> str:
+    """Raw text cut to `width` characters with "…" (escape it afterwards)."""
+    raw = str(value)
+    return raw if len(raw) <= width else raw[: width - 1].rstrip() + "…"
+
+
 def trace_name(value: object) -> str:
     """A legend entry: `text`, shortened so one long label cannot push the others away."""
-    raw = str(value)
-    if len(raw) > NAME_WIDTH:
-        raw = raw[: NAME_WIDTH - 1].rstrip() + "…"
-    return text(raw)
+    return text(shorten(value, NAME_WIDTH))
 
 
 def texts(values: Iterable[object]) -> list[str]:
@@ -51,18 +110,9 @@ def texts(values: Iterable[object]) -> list[str]:
     return [text(v) for v in values]
 
 
-def color_map(codes: list[str]) -> dict[str, str]:
-    """A fixed colour per municipality code, by its place among all given codes."""
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(sorted(set(codes)))}
-
-
 def short_area_labels(names: list[str], width: int = 22) -> list[str]:
     """ "1 Samspel mellan…" labels that fit around a radar or under bars."""
-    out = []
-    for i, name in enumerate(names, start=1):
-        label = name if len(name) <= width else name[: width - 1].rstrip() + "…"
-        out.append(f"{i} {text(label)}")
-    return out
+    return [f"{i} {text(shorten(name, width))}" for i, name in enumerate(names, start=1)]
 
 
 def wrapped_area_labels(names: list[str], width: int = 18) -> list[str]:
@@ -94,6 +144,66 @@ def _layout(fig: go.Figure, height: int, **extra: object) -> go.Figure:
     return fig
 
 
+# Horizontal bars with the name above each bar: y is numeric and reversed (0 at the
+# top), in units of ROW_UNIT_PX pixels, so the height in pixels follows the rows and a
+# name line has the same room on a phone as on a screen.
+ROW_UNIT_PX = 18
+NAME_BAND = 1.35  # units above a bar (or a group of bars) for its name
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.02, xanchor="left", x=0)
+
+
+def _row_positions(n_rows: int, per_row: int = 1) -> list[float]:
+    """Centre of the first bar of each row; a row holds `per_row` bars one unit apart."""
+    pitch = NAME_BAND + per_row + 0.25
+    return [NAME_BAND + 0.5 + i * pitch for i in range(n_rows)]
+
+
+def _names_above(fig: go.Figure, names: list[str], ys: list[float], bold: int = -1) -> None:
+    """Each (already escaped) name as a left-aligned line above the bar centred at y."""
+    for i, (name, y) in enumerate(zip(names, ys, strict=True)):
+        fig.add_annotation(
+            text=name,
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=y - 0.6,  # clear of a bar (0.4), a marker or the mean's stroke (0.5)
+            yref="y",
+            yanchor="bottom",
+            showarrow=False,
+            # Weight, not <b>: the only tags our figures write are <br> and <extra>.
+            font=dict(size=13, color=TEXT_COLOR, weight="bold" if i == bold else "normal"),
+        )
+
+
+def _row_layout(
+    fig: go.Figure, bottom: float, x_range: list[float], ticks: list[float], title: str
+) -> go.Figure:
+    """Axes and size of a names-above chart: x axis on top, legend right below the plot."""
+    fig.update_yaxes(range=[bottom, 0], visible=False, fixedrange=True)
+    fig.update_xaxes(
+        range=x_range,
+        tickvals=ticks,
+        side="top",
+        title=dict(text=title, standoff=6),
+        fixedrange=True,
+        showgrid=True,
+        gridcolor="#E5E5E5",
+        zeroline=False,
+        tickfont=dict(color=TEXT_COLOR),
+        title_font=dict(color=TEXT_COLOR),
+    )
+    # Top: tick labels and the axis title; the legend pushes the bottom margin as it needs.
+    height = 70 + int(bottom * ROW_UNIT_PX) + 20
+    return _layout(
+        fig,
+        height,
+        margin=dict(l=8, r=24, t=70, b=20),
+        legend=LEGEND_BELOW,
+        plot_bgcolor="white",
+        bargap=0,
+    )
+
+
 @dataclass
 class Series:
     """Eight area values to draw, with how to draw them."""
@@ -103,21 +213,38 @@ class Series:
     color: str
     dash: str = "solid"
     fill: bool = False
+    symbol: str = "circle"
+    width: float | None = None
+
+    @classmethod
+    def styled(
+        cls, name: str, scores: Sequence[float | None], style: Style, fill: bool = False
+    ) -> Series:
+        """A series drawn in `style` (from `series_styles`)."""
+        return cls(name, list(scores), style.color, style.dash, fill, style.symbol, style.width)
 
 
-def radar_figure(series: list[Series], area_names: list[str], height: int = 460) -> go.Figure:
-    """Spider chart: axes in area order, radius fixed 0–100, polygons closed."""
-    labels = wrapped_area_labels(area_names)
+def radar_figure(
+    series: list[Series], area_names: list[str], height: int = 460, *, numbered: bool = False
+) -> go.Figure:
+    """Spider chart: axes in area order, radius fixed 0–100, polygons closed.
+
+    numbered: spokes labelled "1"…"8" (names in hover and a legend table beside
+    the chart, `present.compare.area_legend`) so nothing is clipped on a phone.
+    """
+    labels = [str(i) for i in range(1, 9)] if numbered else wrapped_area_labels(area_names)
+    labels = labels[: len(area_names)]
     fig = go.Figure()
     for s in series:
-        r = [None if v is None else float(v) for v in s.scores]
+        r = [None if v is None or pd.isna(v) else float(v) for v in s.scores]
         fig.add_trace(
             go.Scatterpolar(
                 r=r + r[:1],
                 theta=labels + labels[:1],
                 name=trace_name(s.name),
                 mode="lines+markers",
-                line=dict(color=s.color, dash=s.dash, width=2.5 if s.fill else 2),
+                line=dict(color=s.color, dash=s.dash, width=s.width or (2.5 if s.fill else 2)),
+                marker=dict(symbol=s.symbol, size=7, color=s.color),
                 fill="toself" if s.fill else "none",
                 opacity=1.0,
                 fillcolor=_alpha(s.color, 0.15) if s.fill else None,
@@ -129,6 +256,19 @@ def radar_figure(series: list[Series], area_names: list[str], height: int = 460)
         radialaxis=dict(range=[0, 100], tickvals=[20, 40, 60, 80, 100], angle=90, tickangle=90),
         angularaxis=dict(direction="clockwise", rotation=90),
     )
+    if numbered:
+        # "1"…"8" would be read as degrees: the spokes are categories.
+        fig.update_polars(
+            angularaxis=dict(type="category", tickfont=dict(size=15, color=TEXT_COLOR)),
+            # The radius ticks between spokes 1 and 2, clear of the number "1".
+            radialaxis=dict(angle=67.5, tickangle=67.5, showline=False),
+        )
+        return _layout(
+            fig,
+            height,
+            margin=dict(l=30, r=30, t=30, b=10),
+            legend=dict(orientation="h", yanchor="top", y=-0.04, xanchor="left", x=0),
+        )
     return _layout(fig, height, margin=dict(l=90, r=90, t=50, b=30))
 
 
@@ -138,14 +278,16 @@ def _alpha(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def mean_markers(mean: list[float | None], labels: list[str], name: str) -> go.Scatter:
-    """The mean as a grey vertical stroke on each area's row (bars and dumbbells)."""
+def mean_markers(
+    mean: Sequence[float | None], labels: Sequence[str | float], name: str
+) -> go.Scatter:
+    """The mean as a dark grey vertical stroke on each row (bars and dumbbells)."""
     return go.Scatter(
-        y=labels,
-        x=mean,
+        y=list(labels),
+        x=list(mean),
         mode="markers",
         name=trace_name(name),
-        marker=dict(symbol="line-ns", size=22, line=dict(width=3, color=MEAN_COLOR)),
+        marker=dict(symbol="line-ns", size=18, line=dict(width=3, color=MEAN_COLOR)),
         hovertemplate="%{fullData.name}: %{x:.1f}<extra></extra>",
     )
 
@@ -158,13 +300,14 @@ def area_bars_figure(
     mean: list[float | None] | None = None,
     mean_name: str = "Medel",
 ) -> go.Figure:
-    """Horizontal bars per area with the mean as a marker and the difference as text."""
-    labels = short_area_labels(area_names, width=30)
+    """Horizontal bars per area (name above), the mean as a stroke, values and differences."""
+    ys = _row_positions(len(area_names))
     fig = go.Figure(
         go.Bar(
-            y=labels,
+            y=ys,
             x=scores,
             orientation="h",
+            width=0.8,
             name=trace_name(name),
             marker_color=color,
             customdata=texts(area_names),
@@ -172,7 +315,7 @@ def area_bars_figure(
         )
     )
     if mean is not None:
-        fig.add_trace(mean_markers(mean, labels, mean_name))
+        fig.add_trace(mean_markers(mean, ys, mean_name))
     # Values (and the difference to the mean) in a column of their own, clear of the bars.
     values = [
         num(s) + (f" ({signed(s - m)})" if m is not None else "")
@@ -180,105 +323,253 @@ def area_bars_figure(
     ]
     fig.add_trace(
         go.Scatter(
-            y=labels,
-            x=[103] * len(labels),
+            y=ys,
+            x=[102] * len(ys),
             mode="text",
             text=values,
             textposition="middle right",
+            textfont=dict(color=TEXT_COLOR),
+            cliponaxis=False,
             showlegend=False,
             hoverinfo="skip",
         )
     )
-    fig.update_xaxes(range=[0, 128], tickvals=[0, 20, 40, 60, 80, 100], title="Poäng (0–100)")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, 120 + 48 * len(labels), margin=dict(l=10, r=20, t=20, b=40))
+    _names_above(fig, short_area_labels(area_names, width=46), ys)
+    return _row_layout(fig, ys[-1] + 0.6, [0, 135], [0, 20, 40, 60, 80, 100], "Poäng (0–100)")
 
 
 def subarea_figure(subareas: pd.DataFrame, color: str) -> go.Figure:
-    """Sub-areas as percent of their max, grouped by area (columns of subarea_scores)."""
-    df = subareas.iloc[::-1]
-    labels = [
-        text(f"{c} {n if len(n) <= 55 else n[:54] + '…'}")
-        for c, n in zip(df.code, df.name, strict=True)
-    ]
+    """Sub-areas as percent of their max, name above each bar (columns of subarea_scores)."""
+    df = subareas
+    labels = [text(f"{c} {shorten(n, 46)}") for c, n in zip(df.code, df.name, strict=True)]
     values = [
         f"{num(s)} av {num(m)} ({p:.0f} %)"
         for s, m, p in zip(df.score, df["max"], df.pct, strict=True)
     ]
+    ys = _row_positions(len(labels))
     fig = go.Figure(
         go.Bar(
-            y=labels,
+            y=ys,
             x=df.pct,
             orientation="h",
+            width=0.8,
             marker_color=color,
             text=values,
             textposition="outside",
+            textfont=dict(color=TEXT_COLOR),
             cliponaxis=False,
             customdata=texts(df.name),
             hovertemplate="%{customdata}<br>%{text}<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[0, 135], tickvals=[0, 25, 50, 75, 100], title="Andel av maxpoäng (%)")
-    return _layout(
-        fig, 60 + 26 * len(labels), margin=dict(l=10, r=20, t=10, b=40), showlegend=False
-    )
+    _names_above(fig, labels, ys)
+    fig = _row_layout(fig, ys[-1] + 0.6, [0, 150], [0, 25, 50, 75, 100], "Andel av maxpoäng (%)")
+    return fig.update_layout(showlegend=False)
+
+
+def _style_for(
+    code: str, index: int, styles: dict[str, Style] | None, colors: dict[str, str] | None
+) -> Style:
+    if styles is not None and code in styles:
+        return styles[code]
+    if colors is not None and code in colors:
+        return Style(colors[code])
+    if index == 0:
+        return BASE_STYLE
+    return PEER_STYLES[index - 1] if index <= len(PEER_STYLES) else OTHER_STYLE
 
 
 def grouped_bars_figure(
-    long: pd.DataFrame, area_names: list[str], colors: dict[str, str]
+    long: pd.DataFrame,
+    area_names: list[str],
+    colors: dict[str, str] | None = None,
+    *,
+    styles: dict[str, Style] | None = None,
+    mean: Sequence[float | None] | None = None,
+    mean_name: str = "Medel",
 ) -> go.Figure:
-    """Bars per area, one colour per municipality; long has label, code, area, score."""
-    labels = wrapped_area_labels(area_names, width=12)
+    """Per area (name above) one horizontal bar per municipality, then one for the mean.
+
+    long has label, code, area, score (`queries.comparable_scores`), the base
+    first; bars are styled by code through `styles` (or plain `colors`), the
+    mean dark grey. Every bar has its value printed beside it.
+    """
+    groups = list(long.groupby(["label", "code"], sort=False))
+    n = max(len(groups) + (mean is not None), 1)
+    firsts = _row_positions(len(area_names), n)
     fig = go.Figure()
-    for (label, code), group in long.groupby(["label", "code"], sort=False):
+    for j, ((label, code), group) in enumerate(groups):
         group = group.sort_values("area")
-        fig.add_trace(
-            go.Bar(
-                x=[labels[a - 1] for a in group.area],
-                y=group.score,
-                name=trace_name(label),
-                marker_color=colors.get(str(code), MEAN_COLOR),
-                text=[num(v, 0) for v in group.score],
-                textposition="outside",
-                textfont=dict(size=10),
-                textangle=0,
-                customdata=[text(area_names[a - 1]) for a in group.area],
-                hovertemplate="%{fullData.name}<br>%{customdata}: %{y:.1f}<extra></extra>",
-            )
-        )
-    fig.update_yaxes(range=[0, 108], title="Poäng (0–100)")
-    fig.update_xaxes(tickangle=0)
-    return _layout(
-        fig,
-        480,
-        barmode="group",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        margin=dict(l=50, r=10, t=60, b=60),
+        areas = [int(a) for a in group.area]
+        style = _style_for(str(code), j, styles, colors)
+        fig.add_trace(_group_bars(areas, list(group.score), j, firsts, label, style, area_names))
+    if mean is not None:
+        areas = list(range(1, len(area_names) + 1))
+        values = [None if v is None or pd.isna(v) else float(v) for v in mean]
+        fig.add_trace(_group_bars(areas, values, n - 1, firsts, mean_name, MEAN_STYLE, area_names))
+    _names_above(fig, short_area_labels(area_names, width=46), firsts)
+    return _row_layout(
+        fig, firsts[-1] + n - 0.4, [0, 108], [0, 20, 40, 60, 80, 100], "Poäng (0–100)"
     )
 
 
-def heatmap_figure(matrix: pd.DataFrame, area_names: list[str]) -> go.Figure:
-    """Areas (rows) × municipalities (columns "Kommun år"), values printed in the cells."""
-    labels = short_area_labels(area_names, width=40)
-    z = matrix.values.astype(float).T
-    cells = [[num(v) for v in row] for row in z]
+def _group_bars(
+    areas: list[int],
+    values: Sequence[float | None],
+    place: int,
+    firsts: list[float],
+    name: str,
+    style: Style,
+    area_names: list[str],
+) -> go.Bar:
+    """One series' bars, the `place`-th bar in each area's group."""
+    return go.Bar(
+        y=[firsts[a - 1] + place for a in areas],
+        x=list(values),
+        orientation="h",
+        width=0.8,
+        name=trace_name(name),
+        marker=dict(
+            color=style.color,
+            # Overlay: the colour stays the fill, a white pattern on it tells peers apart.
+            pattern=dict(shape=style.pattern, fillmode="overlay", fgcolor="white", solidity=0.2),
+        ),
+        text=[num(v) for v in values],
+        textposition="outside",
+        textfont=dict(size=12, color=TEXT_COLOR),
+        constraintext="none",  # the same size on every bar, however thin
+        cliponaxis=False,
+        customdata=[text(area_names[a - 1]) for a in areas],
+        hovertemplate="%{fullData.name}<br>%{customdata}: %{x:.1f}<extra></extra>",
+    )
+
+
+def heatmap_figure(
+    matrix: pd.DataFrame,
+    area_names: list[str],
+    *,
+    mean: Sequence[float | None] | None = None,
+    mean_name: str = "Medel",
+) -> go.Figure:
+    """Municipalities (rows "Kommun år", the base first, the mean last) × areas "1"…"8".
+
+    Values are printed in the cells; the area names are in hover and in the
+    legend table beside the radar, so eight columns fit a phone.
+    """
+    rows = [text(shorten(label, 22)) for label in matrix.index]
+    z = [[None if pd.isna(v) else float(v) for v in row] for row in matrix.values]
+    if mean is not None:
+        rows.append(text(shorten(mean_name, 22)))
+        z.append([None if v is None or pd.isna(v) else float(v) for v in mean])
+    columns = [str(a) for a in range(1, len(area_names) + 1)]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[trace_name(label) for label in matrix.index],
-            y=labels,
-            text=cells,
+            x=columns,
+            y=rows,
+            text=[[num(v) for v in row] for row in z],
             texttemplate="%{text}",
+            textfont=dict(size=12),
             colorscale="Cividis",
             zmin=0,
             zmax=100,
-            colorbar=dict(title="Poäng"),
-            hovertemplate="%{x}<br>%{y}: %{z:.1f}<extra></extra>",
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            customdata=[texts(area_names) for _ in rows],
+            hovertemplate="%{y}<br>%{x} %{customdata}: %{z:.1f}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(side="top")
-    return _layout(fig, 380, margin=dict(l=10, r=10, t=50, b=10))
+    fig.update_yaxes(
+        autorange="reversed", automargin=True, fixedrange=True, tickfont=dict(color=TEXT_COLOR)
+    )
+    fig.update_xaxes(
+        side="top",
+        type="category",
+        fixedrange=True,
+        title=dict(text="Område", font=dict(color=TEXT_COLOR)),
+        tickfont=dict(color=TEXT_COLOR),
+    )
+    return _layout(fig, 90 + 34 * len(rows), margin=dict(l=8, r=8, t=60, b=10))
+
+
+def totals_figure(
+    totals: pd.DataFrame,
+    base: str | None,
+    mean_total: float | None = None,
+    mean_name: str = "Medel",
+    *,
+    scale_max: float = 800,
+) -> go.Figure:
+    """Totals sorted high to low (name above each bar): the base highlighted, the rest
+    light grey, the mean a dark grey dashed vertical line with its value, as Kolada does;
+    each bar's value follows its name.
+
+    totals has code, label ("Kommun år") and total (of 800, `queries.evaluations`).
+    """
+    df = totals.dropna(subset=["total"]).sort_values("total", ascending=False, kind="stable")
+    ys = _row_positions(len(df))
+    is_base = [str(c) == base for c in df.code]
+    fig = go.Figure()
+    for highlighted, style in ((True, BASE_STYLE), (False, OTHER_STYLE)):
+        pick = [i for i, b in enumerate(is_base) if b == highlighted]
+        if not pick:
+            continue
+        part = df.iloc[pick]
+        fig.add_trace(
+            go.Bar(
+                y=[ys[i] for i in pick],
+                x=part.total,
+                orientation="h",
+                width=0.8,
+                marker_color=style.color,
+                customdata=texts(part.label),
+                hovertemplate="%{customdata}: %{x:.1f}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    bottom = (ys[-1] if ys else 1.0) + 0.6
+    if mean_total is not None and not pd.isna(mean_total):
+        bottom = _mean_line(fig, float(mean_total), mean_name, bottom, scale_max)
+    bold = is_base.index(True) if True in is_base else -1
+    # The value in the name line: never under the mean line, whatever the lengths.
+    names = [
+        f"{text(shorten(lbl, 40))}: {num(v)}" for lbl, v in zip(df.label, df.total, strict=True)
+    ]
+    _names_above(fig, names, ys, bold=bold)
+    ticks = [scale_max * i / 4 for i in range(5)]
+    return _row_layout(fig, bottom, [0, scale_max], ticks, f"Total (av {num(scale_max)})")
+
+
+def _mean_line(fig: go.Figure, mean: float, name: str, bottom: float, scale_max: float) -> float:
+    """The mean over all bars, in the legend with its name, its value in a band below the
+    bars (on the side with room); returns the new bottom of the chart."""
+    label_at = bottom + 0.1
+    fig.add_trace(
+        go.Scatter(
+            x=[mean, mean],
+            y=[0, label_at + 1.0],
+            mode="lines",
+            name=trace_name(f"{shorten(name, NAME_WIDTH - 8)}: {num(mean)}"),
+            line=dict(color=MEAN_STYLE.color, dash=MEAN_STYLE.dash, width=MEAN_STYLE.width),
+            hovertemplate="%{fullData.name}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    left = mean > scale_max * 0.55
+    fig.add_annotation(
+        text=f"Medel {num(mean)}",
+        x=mean,
+        xref="x",
+        xanchor="right" if left else "left",
+        xshift=-4 if left else 4,
+        y=label_at,
+        yref="y",
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=12, color=MEAN_COLOR),
+    )
+    return label_at + 1.1
 
 
 def dumbbell_figure(
@@ -290,8 +581,9 @@ def dumbbell_figure(
     mean: list[float | None] | None = None,
     mean_name: str = "Medel",
 ) -> go.Figure:
-    """Per-area change: a line from before to after, the change printed, mean as reference."""
-    ys = short_area_labels(area_names, width=30)
+    """Per-area change (name above): a line from before to after, the change printed, the
+    mean as reference."""
+    ys = _row_positions(len(area_names))
     changes = [signed(a - b) for a, b in zip(after, before, strict=True)]
     fig = go.Figure()
     for y, b, a in zip(ys, before, after, strict=True):
@@ -335,109 +627,12 @@ def dumbbell_figure(
             text=changes,
             showlegend=False,
             textposition="middle right",
+            textfont=dict(color=TEXT_COLOR),
+            cliponaxis=False,
             hoverinfo="skip",
         )
     )
     if mean is not None:
         fig.add_trace(mean_markers(mean, ys, mean_name))
-    fig.update_xaxes(range=[0, 115], tickvals=[0, 20, 40, 60, 80, 100], title="Poäng (0–100)")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return _layout(fig, 120 + 52 * len(ys), margin=dict(l=10, r=30, t=20, b=40))
-
-
-NOT_EVALUATED = "#DDDDDD"
-# Cividis in seven classes: sequential, colour-blind safe, readable in grey.
-TOTAL_CLASSES = [
-    (0, 400, "#00224E"), (400, 450, "#35456C"), (450, 500, "#666970"), (500, 550, "#948E77"),
-    (550, 600, "#C8B866"), (600, 650, "#E4CF5B"), (650, 801, "#FEE838"),
-]  # fmt: skip
-SWEDEN_MID_LAT = 62.0
-
-
-def _outline(geometry: dict) -> tuple[list[float | None], list[float | None]]:
-    """x (lon) and y (lat) of all rings of a polygon, rings separated by None."""
-    polys = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for poly in polys:
-        for ring in poly[:1]:  # exterior ring only: holes are other municipalities
-            xs += [p[0] for p in ring] + [None]
-            ys += [p[1] for p in ring] + [None]
-    return xs, ys
-
-
-def _class_color(total: float) -> str:
-    return next(c for low, high, c in TOTAL_CLASSES if low <= total < high)
-
-
-def _class_label(low: float, high: float) -> str:
-    if low == 0:
-        return f"under {high}"
-    return f"{low}–{high - 1}" if high <= 800 else f"{low} och mer"
-
-
-def map_figure(frame: pd.DataFrame, geojson: dict, height: int = 720) -> go.Figure:
-    """Sweden by latest total in classes; not evaluated grey. Drawn on plain axes.
-
-    Plotly's geo maps fetch a world outline from a CDN even when hidden; this
-    draws the polygons itself (lon/lat with the aspect of mid-Sweden), so the
-    map needs nothing from the internet. frame: map_frame() columns.
-    """
-    shapes = {f["properties"]["id"]: f["geometry"] for f in geojson["features"]}
-    fig = go.Figure()
-    groups = [("Ingen utvärdering", frame[frame.total.isna()], NOT_EVALUATED)]
-    for low, high, color in TOTAL_CLASSES:
-        part = frame[(frame.total >= low) & (frame.total < high)]
-        groups.append((_class_label(low, high), part, color))
-    for label, part, color in groups:
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for code in part.code:
-            x, y = _outline(shapes[code])
-            xs += x
-            ys += y
-        if part.empty and label != "Ingen utvärdering":
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                fillcolor=color,
-                mode="lines",
-                name=label,
-                line=dict(color="white", width=0.4),
-                hoverinfo="skip",
-            )
-        )
-    done = frame[frame.total.notna()]
-    fig.add_trace(
-        go.Scatter(
-            x=done.lon,
-            y=done.lat,
-            mode="markers",
-            name="Utvärderad kommun",
-            marker=dict(
-                size=12,
-                color=[_class_color(t) for t in done.total],
-                line=dict(color="#222222", width=1.5),
-            ),
-            customdata=done[["code", "name", "year", "total", "framework"]]
-            .assign(name=texts(done.name))
-            .values,
-            hovertemplate="%{customdata[1]} %{customdata[2]}<br>Total: %{customdata[3]:.1f} av 800"
-            "<br>%{customdata[4]}-ramverket<br>Klicka för profilen<extra></extra>",
-        )
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(
-        visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(SWEDEN_MID_LAT))
-    )
-    return _layout(
-        fig,
-        height,
-        margin=dict(l=0, r=0, t=0, b=0),
-        dragmode=False,
-        plot_bgcolor="white",
-        legend=dict(orientation="v", x=0.72, y=0.35, title=dict(text="Total (av 800)")),
-    )
+    _names_above(fig, short_area_labels(area_names, width=46), ys)
+    return _row_layout(fig, ys[-1] + 0.6, [0, 118], [0, 20, 40, 60, 80, 100], "Poäng (0–100)")

@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kompass import queries
-from kompass.present import charts, tables
+from kompass.present import charts, means, tables
 from kompass.present.strings import (
     ORDINAL,
     ORIGIN,
@@ -94,8 +94,12 @@ class SummaryFacts:
     # Empty when only the total is known (imported results).
     areas: list[AreaFact] = field(default_factory=list)
     mean_label: str | None = None
+    mean_legend: str | None = None  # the short name for chart legends
     mean_source: str | None = None
     mean_total: float | None = None
+    # False for a mean over too few municipalities: differences are told, never judged.
+    mean_verdict: bool = True
+    mean_note: str | None = None
     previous_year: int | None = None
     previous_total: float | None = None
     previous_origin: str | None = None
@@ -182,8 +186,11 @@ def summary_facts(db: Path, code: str, year: int, mean_key: str | None = None) -
         evaluation_number=_int(row.evaluation_number),
         areas=areas,
         mean_label=None if mean is None else str(mean.label),
+        mean_legend=None if mean is None else str(mean.legend),
         mean_source=None if mean is None else str(mean.source),
         mean_total=None if mean is None else _float(mean.total),
+        mean_verdict=mean is None or bool(mean.verdict),
+        mean_note=None if mean is None else means.verdict_note(mean),
         previous_year=None if prev is None else int(prev.year),
         previous_total=None if prev is None else _float(prev.total),
         previous_origin=None if prev is None else str(prev.origin),
@@ -202,16 +209,15 @@ def _evaluation(evals: pd.DataFrame, code: str, year: int) -> pd.Series:
 
 
 def _choose_mean(db: Path, framework: str, mean_key: str | None) -> pd.Series | None:
-    options = tables.mean_labels(queries.mean_options(db, framework))
-    if mean_key is not None:
-        chosen = options[options.key == mean_key]
-        if chosen.empty:
-            raise PrintoutError(f"Medelvärdet {mean_key!r} finns inte för {framework}-ramverket.")
-        return chosen.iloc[0]
-    if options.empty:
+    """The mean `mean_key` names, else the one the pages show by default (`means.default_key`)."""
+    options = means.named_means(queries.mean_options(db, framework))
+    key = mean_key or means.default_key(options)
+    if key is None or key == means.NO_MEAN_KEY:
         return None
-    refs = options[options.kind == queries.REFERENCE_KIND]
-    return (refs if not refs.empty else options).iloc[0]
+    chosen = options[options.key == key]
+    if chosen.empty:
+        raise PrintoutError(f"Medelvärdet {key!r} finns inte för {framework}-ramverket.")
+    return chosen.iloc[0]
 
 
 def _area_facts(
@@ -329,6 +335,8 @@ def _mean_sentence(f: SummaryFacts) -> str | None:
     compared = [a for a in f.areas if a.diff is not None]
     if not compared or f.mean_label is None:
         return None
+    if not f.mean_verdict:
+        return f"Jämfört med {f.mean_label}: {f.mean_note or means.TOO_FEW}"
     above = [a for a in compared if a.area in f.above_mean]
     below = [a for a in compared if a.area in f.below_mean]
     level = [a for a in compared if a not in above and a not in below]
@@ -379,7 +387,11 @@ def radar_chart(facts: SummaryFacts, color: str, height: int = 460) -> go.Figure
     series = [charts.Series(f"{facts.name} {facts.year}", list(scores), color, fill=True)]
     if facts.mean_label is not None and any(a.mean is not None for a in facts.areas):
         means = [a.mean for a in facts.areas]
-        series.append(charts.Series(facts.mean_label, means, charts.MEAN_COLOR, dash="dash"))
+        series.append(
+            charts.Series(
+                facts.mean_legend or facts.mean_label, means, charts.MEAN_COLOR, dash="dash"
+            )
+        )
     if facts.has_area_changes:
         before = [a.previous for a in facts.areas]
         series.append(charts.Series(f"{facts.name} {facts.previous_year}", before, color, "dot"))
@@ -390,8 +402,8 @@ def radar_chart(facts: SummaryFacts, color: str, height: int = 460) -> go.Figure
 
 
 def municipality_color(db: Path, code: str) -> str:
-    """The municipality's colour on every page (`charts.color_map` over all evaluations)."""
-    return charts.color_map(list(queries.evaluations(db).code)).get(code, charts.PALETTE[0])
+    """The colour the pages draw the chosen municipality in (the base of every chart)."""
+    return charts.BASE_STYLE.color
 
 
 def radar_png(

@@ -8,6 +8,20 @@ from datetime import date
 from kompass.errors import KompassError
 
 APP_TITLE = "Kommunkompassen – jämförelser"
+# Page titles in the navigation, keyed by the page's URL path ("" is the start page).
+PAGE_TITLES = {
+    "": "Översikt",
+    "profil": "Kommunprofil",
+    "jamfor": "Jämför",
+    "utveckling": "Utveckling",
+    "lar-av-andra": "Lär av andra",
+    "fynd": "Styrkor och förbättringar",
+    "data": "Data",
+}
+ABOUT_KOMMUNKOMPASSEN = (
+    "Kommunkompassen är SKR:s utvärdering av hur en kommun styrs och leds: "
+    "åtta områden, 0–100 poäng vardera."
+)
 SOURCE_PREFIX = "Källa: Kommunkompassen, SKR"
 CAVEAT_GENERATIONS = (
     "Obs: jämförelsen blandar ramverkets två generationer (2010- och 2020-serien). "
@@ -45,14 +59,23 @@ PRESETS = {
 }
 
 
+# The thousands separator of every number shown: a no-break space, so "18\u00a0340" never
+# wraps between its groups. Years and codes are shown as they are, never through `num`.
+THOUSANDS = "\u00a0"
+
+
 def num(value: float | None, decimals: int = 1) -> str:
-    """Swedish number: decimal comma, no trailing ",0"; "–" for missing."""
+    """Swedish number: "18\u00a0340", "42,2", no trailing ",0"; "–" for missing.
+
+    Rounded to `decimals` first, so 41.96 reads "42", not "42,0".
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", "\u00a0")
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
-    return text
+    rounded = round(float(value), decimals)
+    if rounded.is_integer():
+        return f"{int(rounded):,}".replace(",", THOUSANDS)
+    text = f"{rounded:,.{decimals}f}".rstrip("0")
+    return text.replace(",", THOUSANDS).replace(".", ",")
 
 
 def signed(value: float | None, decimals: int = 1, minus: str = "−") -> str:
@@ -62,7 +85,7 @@ def signed(value: float | None, decimals: int = 1, minus: str = "−") -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if abs(value) < 1e-9:
+    if round(float(value), decimals) == 0:  # shown as zero: no sign to give
         return "±0"
     sign = "+" if value > 0 else minus
     return sign + num(abs(value), decimals)
@@ -81,7 +104,7 @@ def source_caption(files: list[str], extra: str = "", most: int = 6) -> str:
     unique = sorted({f for f in files if f})
     text = SOURCE_PREFIX
     if len(unique) > most:
-        text += f"; {len(unique)} rapporter (förtecknade på sidan Data)"
+        text += f"; {num(len(unique))} rapporter (förtecknade på sidan Data)"
     elif unique:
         text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
     return text + (f". {extra}" if extra else "")
@@ -97,6 +120,48 @@ def join_words(items: list[str]) -> str:
 def long_date(day: date) -> str:
     """ "14 mars 2025"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+# --- the frame: texts that replace Streamlit's English ones -------------------------------
+
+PAGE_NOT_FOUND = "Sidan {path} finns inte. Här visas startsidan {start} i stället."
+# The file uploader's own words (kompass.ui.common.frame puts them in with CSS).
+UPLOAD_BUTTON = "Välj fil"
+UPLOAD_LIMIT = "Högst {size} per fil"  # {size} ("50 MB"): read by the browser
+UPLOAD_HINT = "Dra hit en fil eller välj den"
+# Streamlit's skip link, shown on keyboard focus ("Skip to main content").
+SKIP_LINK = "Hoppa till innehållet"
+# The name a screen reader gives a wide table that scrolls sideways (keyboard reachable).
+TABLE_REGION = "Tabell, rulla i sidled med piltangenterna"
+
+
+def page_not_found(path: str) -> str:
+    """ "Sidan /x finns inte. …": for a URL path that names no page (make `path` inert)."""
+    return PAGE_NOT_FOUND.format(path=path, start=PAGE_TITLES[""])
+
+
+# --- text alternatives for charts: one sentence each --------------------------------------
+
+
+def genitive(name: str) -> str:
+    """ "Salas", "Lunds", but "Höganäs" (a name ending in s, x or z takes no extra s)."""
+    return name if name.lower().endswith(("s", "x", "z")) else name + "s"
+
+
+def change_alt(name: str, first: int, second: int, changes: list[float], areas: list[str]) -> str:
+    """ "Diagrammet visar Sala 2019 och 2023 per område: störst ökning i … (+36), …"
+
+    `changes` are after minus before per area (`tables.change_table`'s "Förändring").
+    """
+    up = max(range(len(changes)), key=lambda i: changes[i])
+    down = min(range(len(changes)), key=lambda i: changes[i])
+    text = f"Diagrammet visar {genitive(name)} poäng per område {first} och {second}"
+    if changes[up] > 0:
+        text += f": störst ökning i {areas[up]} ({signed(changes[up])})"
+    if changes[down] < 0:
+        text += ", " if changes[up] > 0 else ": "
+        text += f"störst minskning i {areas[down]} ({signed(changes[down])})"
+    return text + "."
 
 
 # --- errors (kompass.errors codes), shown instead of a traceback -------------------------

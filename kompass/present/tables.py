@@ -6,25 +6,91 @@ headers and labels the pages show are built here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
+from kompass.present import means
 from kompass.present.strings import num, rank_text, signed
-from kompass.queries import AREAS, REFERENCE_KIND
+from kompass.queries import AREAS
+
+# Columns that hold years or codes: shown as they are ("2023", "1981"), never as counts.
+AS_IS = ("År", "Kod", "Kommunkod", "Rad", "Ramverk")
+# Columns whose numbers are differences: shown with a sign ("+2,8", "−5", "±0").
+SIGNED = ("Skillnad", "Förändring", "Avstånd")
 
 
-def formatted(table: pd.DataFrame) -> pd.DataFrame:
-    """Numbers as Swedish text for static tables: "42,2"; differences with a sign."""
+def formatted(table: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
+    """Every number as Swedish text: "42,2", "1\u00a0234", "+2,8"; years and codes as they are.
+
+    For st.table and st.dataframe alike, so no grid shows "595.0" or "18340" (the
+    grid's screen-reader copy reads the cell values, so text is what it reads too).
+    Columns in `keep` stay numbers, e.g. for a ProgressColumn (give it format "%.0f").
+    """
     out = table.copy()
     for col in out.columns:
-        if pd.api.types.is_numeric_dtype(out[col]) or out[col].dtype == object:
-            is_diff = col.startswith(("Skillnad", "Förändring", "Gap"))
-            if pd.api.types.is_numeric_dtype(out[col]) or all(
-                isinstance(v, (int, float)) or v is None for v in out[col]
-            ):
-                out[col] = [signed(v) if is_diff else num(v) for v in out[col]]
+        if col not in keep and _numeric(out[col]):
+            out[col] = [_text(col, v) for v in out[col]]
+        elif out[col].dtype == object:
+            # A grid shows a missing text as "None": Swedish readers get "–".
+            out[col] = [MISSING if _missing(v) else v for v in out[col]]
     return out
+
+
+MISSING = "–"
+
+
+def whole(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`columns` rounded to whole numbers, for progress bars that show no decimals:
+    the grid's text copy (what a screen reader reads) then says "42", not "42.2"."""
+    out = table.copy()
+    for col in columns:
+        out[col] = pd.to_numeric(out[col]).round().astype("Int64")
+    return out
+
+
+def _missing(value: object) -> bool:
+    """None, NaN, pd.NA or NaT: nullable integer columns hold pd.NA."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def grid(table: pd.DataFrame) -> Styler:
+    """`table` for st.dataframe with the numbers kept (they sort as numbers), shown Swedish.
+
+    The canvas shows the Swedish text, but the grid's screen-reader copy reads the raw
+    values ("458.9"), and a column_config `format` or a ProgressColumn ignores it: prefer
+    `formatted` unless numeric sorting matters.
+    """
+    numeric = [c for c in table.columns if _numeric(table[c])]
+    return table.style.format({c: (lambda v, c=c: _text(c, v)) for c in numeric})
+
+
+def _numeric(column: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    return column.dtype == object and all(
+        v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in column
+    )
+
+
+def _text(column: object, value: object) -> str:
+    """One cell: a year or code as it is, a difference signed, a count or score by `num`."""
+    if _missing(value):
+        return MISSING
+    name = str(column)
+    number = float(value)  # type: ignore[arg-type]
+    if name.startswith(AS_IS) and number.is_integer():
+        return str(int(number))
+    return signed(number) if name.startswith(SIGNED) else num(number)
 
 
 def _area_labels(names: list[str]) -> list[str]:
@@ -60,7 +126,7 @@ def area_table(
 def change_table(
     before: list[float], after: list[float], names: list[str], mean: list[float | None] | None
 ) -> pd.DataFrame:
-    """Year-over-year per area: before, after, change, and the gap to the mean before/after.
+    """Year-over-year per area: before, after, change, and the distance to the mean.
 
     Scores from `queries.scores_wide`, the mean from `queries.mean_options`.
     """
@@ -74,24 +140,35 @@ def change_table(
     )
     if mean is not None:
         table["Medel"] = mean
-        table["Gap mot medel före"] = _minus(before, mean)
-        table["Gap mot medel efter"] = _minus(after, mean)
+        table["Avstånd till medel före"] = _minus(before, mean)
+        table["Avstånd till medel efter"] = _minus(after, mean)
     return table
 
 
-def difference_table(wide: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Base (first row of `wide`) minus each other row, per area and in total.
+def difference_table(
+    wide: pd.DataFrame, names: list[str], mean: Sequence[float | None] | None = None
+) -> pd.DataFrame:
+    """Base (first row of `wide`) minus each other row and minus the mean, per area and in total.
 
     `wide` has one row per "Kommun år" label and area columns 1..8
-    (`queries.comparable_scores` pivoted by the page).
+    (`queries.comparable_scores` pivoted by the page); `mean` is a mean's eight
+    scores (`queries.mean_options`, None where missing: no difference, no total).
     """
     base = wide.iloc[0]
     out = pd.DataFrame(index=[*_area_labels(names), "Totalt"])
     for label in wide.index[1:]:
         diff = [round(float(base[a] - wide.loc[label, a]), 1) for a in AREAS]
         out[f"mot {label}"] = diff + [round(sum(diff), 1)]
+    if mean is not None:
+        to_mean = _minus([float(base[a]) for a in AREAS], [_number(m) for m in mean])
+        total = None if None in to_mean else round(sum(d for d in to_mean if d is not None), 1)
+        out["mot medelvärdet"] = [*to_mean, total]
     out.index.name = "Område"
     return out
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def ranking_table(ranked: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
@@ -127,27 +204,15 @@ def ranking_texts(ranked: pd.DataFrame) -> list[str]:
 
 
 def mean_labels(options: pd.DataFrame) -> pd.DataFrame:
-    """`queries.mean_options` with the Swedish `label` and `source` of each mean."""
-    out = options.copy()
-    out["label"] = [mean_label(row) for _, row in options.iterrows()]
-    out["source"] = [mean_source(row) for _, row in options.iterrows()]
-    return out
+    """Old name of `means.named_means` (label, source, verdict, n); kept for present.printout."""
+    return means.named_means(options)
 
 
 def mean_label(mean: pd.Series) -> str:
-    """A mean's name with its source file or n (one row of `queries.mean_options`)."""
-    if mean.kind != REFERENCE_KIND:
-        return f"Medel av utvärderingar i databasen (n = {int(mean.n)})"
-    n_text = f", n = {int(mean.n)}" if pd.notna(mean.n) else ""
-    return f"{mean.series_label} (enligt {mean.file_name}{n_text})"
+    """Old name of `means.mean_label`."""
+    return means.mean_label(mean)
 
 
 def mean_source(mean: pd.Series) -> str:
-    """Where a mean comes from: the report line, the import's source or our own average."""
-    if mean.kind != REFERENCE_KIND:
-        return f"egen beräkning över {int(mean.n)} utvärderingar ({mean.framework}-ramverket)"
-    line = f", rad {int(mean.line)}" if pd.notna(mean.line) else ""
-    if mean.format == "csv":
-        note = mean.source_note if pd.notna(mean.source_note) and mean.source_note else None
-        return f"{note or 'källa ej angiven'} (importerad från {mean.file_name}{line})"
-    return f"anges i rapporten {mean.file_name}{line}"
+    """Old name of `means.mean_help`."""
+    return means.mean_help(mean)

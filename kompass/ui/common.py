@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kompass import store
 from kompass.config import db_path, reports_dir
 from kompass.errors import KompassError
+from kompass.present import strings
 from kompass.present.strings import ORDINAL, error_text, join_words, month_year, source_caption
 from kompass.ui import cache
 
@@ -21,6 +25,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # "://", inside "www." and after "@" breaks those patterns.
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
+_ASKED_PATH = "_kompass_asked_path"
 # A URL our code may render as a link: http(s), a host, and a path without characters
 # that end a Markdown link or start markup (no spaces, parentheses, brackets, <, >, $).
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/?#=&%+,;:@!-]*)?")
@@ -147,12 +152,16 @@ def leave_v1_mode() -> None:
     after a server start would get file names as navigation and pages
     without the frame. Calling this first in app.py and in every page file
     switches to the declared navigation and reruns the same URL through it.
-    tests/test_browser.py checks the navigation on a fresh server.
+    tests/browser/test_browser.py checks the navigation on a fresh server.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        # The rerun forgets a URL path that named no page: keep it for `unknown_page`.
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            st.session_state[_ASKED_PATH] = ctx.pages_manager.intended_page_name or ""
         st.rerun()
 
 
@@ -169,3 +178,151 @@ def highlight(text: str, query: str) -> str:
     return "".join(
         f":orange-background[{plain(p)}]" if i % 2 else plain(p) for i, p in enumerate(parts)
     )
+
+
+# --- the frame around every page: Swedish, readable, reachable ----------------------------
+
+# Streamlit's own English is hidden (the app has Swedish downloads) or replaced; captions
+# get a grey with at least 4.5:1 contrast on white and on the sidebar's grey (Streamlit's
+# own caption grey at 60 % opacity gives 3:1).
+_FRAME_CSS = """
+.modebar-container, [data-testid=stElementToolbar], [data-testid=stMainMenu] {
+  display: none !important;
+}
+[data-testid=stCaptionContainer] { opacity: 1 !important; }
+/* A phone: static tables fit the screen (long headers break, cells are tighter). */
+@media (max-width: 640px) {
+  [data-testid=stTable] th, [data-testid=stTable] td {
+    padding: 0.25rem 0.3rem !important; font-size: 0.875rem; overflow-wrap: anywhere;
+  }
+  /* A table too wide for a phone has a long twin: containers keyed "x_wide", "x_long".
+     No angle brackets in this CSS: the HTML sanitiser drops a style that holds them. */
+  [class*="_wide"][class*="st-key-"] { display: none; }
+}
+@media (min-width: 641px) {
+  [class*="_long"][class*="st-key-"] { display: none; }
+}
+[data-testid=stCaptionContainer], [data-testid=stCaptionContainer] * { color: #5c5e66; }
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer] p {
+  display: none;
+}
+[data-testid=stFileUploaderDropzone] button [data-testid=stMarkdownContainer]::after {
+  content: %(button)s;
+}
+[data-testid=stFileUploaderDropzoneInstructions] span { display: none; }
+[data-testid=stFileUploaderDropzoneInstructions] > div::after { content: %(hint)s; }
+[data-testid=stFileUploaderDropzoneInstructions] > div[data-kompass-limit]::after {
+  content: %(limit_before)s attr(data-kompass-limit) %(limit_after)s;
+}
+[data-testid=stFileUploaderFile] small { display: none; }
+[data-testid=stElementContainer]:has(.kompass-frame) { display: none; }
+.kompass-sr {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;
+}
+"""
+
+# Runs once per browser tab (st.html runs it in the page itself, no iframe, nothing fetched)
+# and keeps at it as Streamlit redraws: lang="sv" on <html>, wide static tables reachable by
+# keyboard, the uploader's size limit read from Streamlit's English line ("50MB per file"),
+# the skip link in Swedish.
+_FRAME_JS = """
+<span class="kompass-frame"></span>
+<script data-kompass="frame">
+(() => {
+  if (window.__kompassFrame) return;
+  window.__kompassFrame = true;
+  const doc = document;
+  const tableLabel = %(table_label)s;
+  const skipLabel = %(skip_label)s;
+  const fix = () => {
+    if (doc.documentElement.lang !== "sv") doc.documentElement.lang = "sv";
+    // The first session after a server start still gets Streamlit's English "Page not
+    // found" (sent before app.py runs, see leave_v1_mode); app.py says it in Swedish.
+    doc.querySelectorAll("[role=dialog]").forEach((d) => {
+      const close = d.querySelector("button[aria-label=Close]");
+      if (close && (d.innerText || "").startsWith("Page not found")) close.click();
+    });
+    const skip = doc.querySelector("[data-testid=stSkipToContent]");
+    if (skip && skip.textContent !== skipLabel) skip.textContent = skipLabel;
+    doc.querySelectorAll("[data-testid=stTable] > div:not([tabindex])").forEach((el) => {
+      el.tabIndex = 0;
+      el.setAttribute("role", "group");
+      el.setAttribute("aria-label", tableLabel);
+    });
+    const limits = "[data-testid=stFileUploaderDropzoneInstructions] > div";
+    doc.querySelectorAll(limits + ":not([data-kompass-limit])").forEach((el) => {
+      const m = /([0-9.]+)\\s*([KMG]B)/.exec(el.textContent || "");
+      if (m) el.dataset.kompassLimit = m[1].replace(".", ",") + "\u00a0" + m[2];
+    });
+  };
+  let queued = false;
+  const later = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; fix(); });
+  };
+  fix();
+  new MutationObserver(later).observe(doc.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["lang"],
+  });
+})();
+</script>
+"""
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal; CSS escapes differ from JSON's, so only quote and backslash."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def frame() -> None:
+    """The frame's CSS and script; call once per run from app.py, before the page."""
+    before, after = strings.UPLOAD_LIMIT.split("{size}")
+    css = _FRAME_CSS % {
+        "button": _css_string(strings.UPLOAD_BUTTON),
+        "hint": _css_string(strings.UPLOAD_HINT),
+        "limit_before": _css_string(before),
+        "limit_after": _css_string(after),
+    }
+    st.html(f"<style>{css}</style>")
+    st.html(
+        _FRAME_JS
+        % {
+            "table_label": json.dumps(strings.TABLE_REGION, ensure_ascii=False),
+            "skip_label": json.dumps(strings.SKIP_LINK, ensure_ascii=False),
+        },
+        unsafe_allow_javascript=True,
+    )
+
+
+def unknown_page(url_paths: set[str]) -> str | None:
+    """The URL path asked for when it names no page, else None.
+
+    Streamlit would run the start page under an English "Page not found" dialog; this
+    clears the request first, so the start page runs without it and app.py says why
+    in Swedish (`strings.page_not_found`). Call before st.navigation.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return None
+    pages = ctx.pages_manager
+    kept = st.session_state.pop(_ASKED_PATH, None)  # see leave_v1_mode
+    asked = kept or pages.intended_page_name
+    if (pages.intended_page_script_hash and not kept) or not asked or asked in url_paths:
+        return None
+    pages.set_script_intent("", "")
+    return "/" + asked
+
+
+def chart(fig: Any, alt: str, note: str = "", **kwargs: Any) -> Any:
+    """A plotly chart with its one-sentence text alternative as the caption under it.
+
+    `alt` says in words what the chart shows (made inert here); `note` is inert
+    Markdown that follows it, such as `source_text(...)`. plotly's mode bar is off
+    (English; the pages have Swedish downloads). Returns st.plotly_chart's result.
+    """
+    config = {"displayModeBar": False, **kwargs.pop("config", {})}
+    event = st.plotly_chart(fig, config=config, **kwargs)
+    st.caption(" ".join(part for part in (plain(alt), note) if part))
+    return event
