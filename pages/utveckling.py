@@ -45,8 +45,10 @@ if len(mine) < 2:
     )
     multi = queries.multi_evaluated(evals)
     if multi:
-        st.write("Kommuner med två eller fler utvärderingar:")
-        for other in multi:
+        # The nearest ten, not a list of hundreds: the picker above holds them all.
+        near = cache.nearest(db, code, multi, 10)
+        st.write(f"De närmaste av {num(len(multi))} kommuner med två eller fler utvärderingar:")
+        for other in near:
             other_name = evals[evals.code == other].name.iloc[0]
             st.page_link(
                 "pages/utveckling.py", label=plain(other_name), query_params={"kommun": other}

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from kompass.queries import AREAS, evaluations, latest_evaluations, neighbours, scores_wide
+from kompass.queries import (
+    AREAS,
+    distance_km,
+    evaluations,
+    latest_evaluations,
+    municipalities,
+    neighbours,
+    scores_wide,
+)
 
 
 @dataclass(frozen=True)
@@ -45,3 +53,17 @@ def neighbour_mean(db: Path, code: str, framework: str) -> NeighbourMean | None:
         total=round(float(latest.total.mean()), 1),
         names=[f"{n} {y}" for n, y in zip(latest.name, latest.year, strict=True)],
     )
+
+
+def nearest(db: Path, code: str, among: list[str], k: int = 10) -> list[str]:
+    """The `k` municipalities of `among` whose centroids lie nearest `code`'s, nearest first."""
+    places = municipalities(db).set_index("code")
+    if code not in places.index:
+        return among[:k]
+    here = places.loc[code]
+    distance = {
+        c: distance_km(here.lat, here.lon, places.loc[c].lat, places.loc[c].lon)
+        for c in among
+        if c in places.index and c != code
+    }
+    return sorted(distance, key=distance.__getitem__)[:k]

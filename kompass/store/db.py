@@ -357,6 +357,24 @@ def _initialise(con: Connection) -> None:
 REFERENCE_TABLES = ("municipality", "neighbour", "framework_area", "meta")
 
 
+def is_current(db: Path) -> bool:
+    """Does the store at `db` have this kompass's schema (version and views)?
+
+    Read-only; False for a store an older kompass wrote (a writer's open upgrades it).
+    """
+    with connect(db, read_only=True) as con:
+        if "meta" not in _table_names(con):
+            return False
+        # TEMP views (`_temporary_views`) stand in for a reader; the file itself lacks them.
+        stored = {
+            r[0]
+            for r in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT temporary"
+            ).fetchall()
+        }
+        return _schema_version(con) == SCHEMA_VERSION and set(VIEWS) <= stored
+
+
 def _schema_version(con: Connection) -> int:
     """The version the store says it has; 2 for a store from before the meta table held it."""
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

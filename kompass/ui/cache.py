@@ -152,12 +152,32 @@ def reports(db: Path) -> pd.DataFrame:
     return _query("reports", db)
 
 
+def store_is_current(db: Path) -> bool:
+    """`store.is_current`, asked once per version of the database file."""
+    return bool(_current(str(db), db_version(db)))
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=TTL_SECONDS)
+def _current(db: str, version: str) -> bool:
+    return store.is_current(Path(db))
+
+
 def map_frame(db: Path) -> pd.DataFrame:
     return _query("map_frame", db)
 
 
 def neighbours(db: Path, code: str) -> list[str]:
     return list(_query("neighbours", db, code))
+
+
+def nearest(db: Path, code: str, among: list[str], k: int = 10) -> list[str]:
+    """`queries.profile.nearest` (cached)."""
+    return list(guarded(_nearest, str(db), db_version(db), code, tuple(among), k))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=TTL_SECONDS, max_size="1MB")
+def _nearest(db: str, version: str, code: str, among: tuple[str, ...], k: int) -> list[str]:
+    return profile_queries.nearest(Path(db), code, list(among), k)
 
 
 def clear() -> None:
@@ -168,6 +188,8 @@ def clear() -> None:
     _table_csv.clear()
     _facts.clear()
     _neighbours.clear()
+    _nearest.clear()
+    _current.clear()
 
 
 # --- the findings search -------------------------------------------------------------

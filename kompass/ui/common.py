@@ -78,9 +78,13 @@ def ensure_store(db: Path) -> str | None:
     Returns a Swedish message to show if that failed, else None. Skipped
     when KOMPASS_NO_AUTOLOAD=1 (tests of the empty state).
     """
-    if os.environ.get("KOMPASS_NO_AUTOLOAD") == "1":
-        return None
     try:
+        if db.exists() and not cache.store_is_current(db):
+            # Written by an older kompass: upgraded in place, in one transaction.
+            store.init_store(db)
+            cache.clear()
+        if os.environ.get("KOMPASS_NO_AUTOLOAD") == "1":
+            return None
         if db.exists() and not cache.evaluations(db).empty:
             return None
         with st.spinner("Bygger databasen från de medföljande rapporterna …"):
@@ -192,6 +196,8 @@ _FRAME_CSS = """
 [data-testid=stCaptionContainer] { opacity: 1 !important; }
 /* A phone: static tables fit the screen (long headers break, cells are tighter). */
 @media (max-width: 640px) {
+  /* Long titles ("Kommunkompassen – Sverige i överblick") break between words. */
+  [data-testid=stMain] h1 { font-size: 2rem !important; }
   [data-testid=stTable] th, [data-testid=stTable] td {
     padding: 0.25rem 0.3rem !important; font-size: 0.875rem; overflow-wrap: anywhere;
   }

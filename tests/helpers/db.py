@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from kompass.store import TABLES, connect
 
 
@@ -40,3 +42,22 @@ def with_neighbours(sample_db: Path, tmp_path: Path) -> Path:
     shutil.copyfile(sample_db, db)
     import_scores(NEIGHBOUR_ROWS.encode(), "grannar.csv", db)
     return db
+
+
+def raw_sql(db: Path, *statements: str) -> None:
+    """Run statements on the file directly, past kompass (to fake an older store)."""
+    con = duckdb.connect(str(db))
+    try:
+        for statement in statements:
+            con.execute(statement)
+    finally:
+        con.close()
+
+
+def make_version_2(db: Path) -> None:
+    """What kompass wrote before issue 9: no notices column, schema_version 2."""
+    raw_sql(
+        db,
+        "ALTER TABLE report DROP COLUMN notices",
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+    )

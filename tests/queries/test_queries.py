@@ -209,3 +209,12 @@ def test_comparison_keeps_the_base_first(sample_db: Path, evals: pd.DataFrame) -
     ids = [_eval_id(evals, "1981", 2023), _eval_id(evals, "1231", 2020)]
     scores = queries.comparable_scores(sample_db, ids, "2020", True)
     assert list(dict.fromkeys(scores.name)) == ["Sala", "Burlöv"]
+
+
+def test_nearest_orders_by_distance_and_stops_at_k(sample_db: Path) -> None:
+    from kompass.queries.profile import nearest
+
+    # From Sala's centroid: Västerås, then Uppsala, then Stockholm; Malmö far away.
+    among = ["1280", "0180", "0380", "1980"]
+    assert nearest(sample_db, "1981", among, 3) == ["1980", "0380", "0180"]
+    assert nearest(sample_db, "1981", ["1981", "1280"], 5) == ["1280"]  # never itself

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from kompass import queries
 from kompass.present.notices import ENGLISH_LEAD_IN, stored_texts
 from kompass.store import connect, get_meta, ingest
 from kompass.store.db import SCHEMA_VERSION
-from tests.helpers.db import rows
+from tests.helpers.db import make_version_2, raw_sql, rows
 
 REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"
 
@@ -18,16 +16,6 @@ REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"
 def report_columns(db: Path) -> list[str]:
     found = rows(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'report'")
     return [name for (name,) in found]
-
-
-def make_version_2(db: Path) -> None:
-    """What kompass wrote before issue 9: no notices column, schema_version 2."""
-    con = duckdb.connect(str(db))
-    try:
-        con.execute("ALTER TABLE report DROP COLUMN notices")
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    finally:
-        con.close()
 
 
 def test_a_version_2_store_gains_the_notices_column(sample_db_copy: Path) -> None:
@@ -70,12 +58,7 @@ def test_a_store_from_before_version_2_is_upgraded_not_reloaded(sample_db_copy: 
     make_version_2(sample_db_copy)
     before = rows(sample_db_copy, "SELECT count(*) FROM municipality")
     evaluations = rows(sample_db_copy, "SELECT evaluation_id, total FROM evaluation ORDER BY 1")
-    con = duckdb.connect(str(sample_db_copy))
-    try:
-        con.execute("DROP TABLE meta")
-        con.execute("DROP TABLE superseded")
-    finally:
-        con.close()
+    raw_sql(sample_db_copy, "DROP TABLE meta", "DROP TABLE superseded")
 
     with connect(sample_db_copy):
         pass
