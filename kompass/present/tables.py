@@ -18,6 +18,8 @@ from kompass.queries import AREAS
 
 # Columns that hold years or codes: shown as they are ("2023", "1981"), never as counts.
 AS_IS = ("År", "Kod", "Kommunkod", "Rad", "Ramverk")
+# The same in the tidy tables' column names (Data page, downloads): years, codes, lines.
+AS_IS_TIDY = {"ar", "folkmangd_ar", "kommunkod", "lanskod", "kod", "rad", "ramverk", "manad"}
 # Columns whose numbers are differences: shown with a sign ("+2,8", "−5", "±0").
 SIGNED = ("Skillnad", "Förändring", "Avstånd")
 
@@ -88,7 +90,7 @@ def _text(column: object, value: object) -> str:
         return MISSING
     name = str(column)
     number = float(value)  # type: ignore[arg-type]
-    if name.startswith(AS_IS) and number.is_integer():
+    if (name.startswith(AS_IS) or name in AS_IS_TIDY) and number.is_integer():
         return str(int(number))
     return signed(number) if name.startswith(SIGNED) else num(number)
 

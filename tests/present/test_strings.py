@@ -97,3 +97,12 @@ def test_formatted_keeps_named_columns_numeric() -> None:
     table = pd.DataFrame({"Total": [458.9], "O1": [42.5]})
     shown = tables.formatted(table, keep=["O1"])
     assert shown["Total"].iloc[0] == "458,9" and shown["O1"].iloc[0] == 42.5
+
+
+def test_tidy_years_and_codes_stay_as_they_are() -> None:
+    import pandas as pd
+
+    from kompass.present import tables
+
+    shown = tables.formatted(pd.DataFrame({"ar": [2024], "rad": [1234], "folkmangd": [22843]}))
+    assert shown.iloc[0].tolist() == ["2024", "1234", "22\u00a0843"]
