@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.present import maps, means, tables
+from kompass.present import maps, means, overview, tables
 from kompass.present.strings import num
 from kompass.ui import cache
 from kompass.ui.common import (
@@ -19,23 +19,20 @@ from kompass.ui.common import (
 leave_v1_mode()
 db = current_db()
 evals = load_evaluations(db)
-st.title("Kommunkompassen – Sverige i överblick")
-st.write(
-    "SKR:s Kommunkompass utvärderar hur en kommun styrs och leds i åtta områden. Här står "
-    "utvärderingarna sida vid sida: klicka på en kommun på kartan eller i tabellen för dess profil."
-)
+st.title(overview.TITLE)
+st.write(overview.INTRO)
 if evals is None or evals.empty:
-    empty_state("översikten")
+    empty_state(overview.EMPTY_WHAT)
     st.stop()
 
 mean_options = means.named_means(cache.mean_options(db, "2020"))
 refs = mean_options[mean_options.key == means.default_key(mean_options)]
 cols = st.columns(4)
-cols[0].metric("Utvärderingar", num(len(evals)))
-cols[1].metric("Kommuner", f"{num(evals.code.nunique())} av 290")
-cols[2].metric("År", f"{evals.year.min()}–{evals.year.max()}")
+cols[0].metric(overview.EVALUATIONS, num(len(evals)))
+cols[1].metric(overview.MUNICIPALITIES, overview.municipalities_value(evals))
+cols[2].metric(overview.YEARS, overview.years_value(evals))
 if not refs.empty:
-    cols[3].metric("Medelvärde (av 800)", num(refs.total.iloc[0]), help=plain(refs.source.iloc[0]))
+    cols[3].metric(overview.MEAN, num(refs.total.iloc[0]), help=plain(refs.source.iloc[0]))
     cols[3].caption(plain(refs.label.iloc[0]))
 
 frame = cache.map_frame(db)
@@ -56,7 +53,7 @@ with left:
     event = chart(
         maps.national_map(frame),
         maps.alt_text(frame),
-        source_text(list(evals.file_name), "Kartgränser: okfse/sweden-geojson (förenklade)."),
+        source_text(list(evals.file_name), overview.MAP_NOTE),
         key="map",
         on_select="rerun",
         selection_mode="points",
@@ -70,30 +67,27 @@ ranked = queries.ranking(evals)
 wide = cache.scores_wide(db, [int(i) for i in ranked.evaluation_id])
 table = tables.ranking_table(ranked, wide)
 with right:
-    st.header("Placering, senaste utvärdering per kommun")
+    st.header(overview.RANKING_HEADING)
     st.dataframe(
         tables.formatted(table[["Kommun", "År", "Total", "Placering", "Profil"]]),
         hide_index=True,
         width="stretch",
         height=38 + 35 * min(len(table), 14),
         column_config={
-            "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
-            "Total": st.column_config.TextColumn("Total (av 800)"),
+            "Profil": st.column_config.LinkColumn(overview.PROFILE, display_text=overview.OPEN),
+            "Total": st.column_config.TextColumn(overview.TOTAL),
         },
     )
-    st.caption(
-        "Placeringen jämför bara utvärderingar inom samma ramverksgeneration och gäller per "
-        "det senaste året i databasen."
-    )
+    st.caption(overview.RANKING_NOTE)
 
-st.header("Poäng per område")
+st.header(overview.AREAS_HEADING)
 area_cols = {
     f"O{a}": st.column_config.ProgressColumn(
         f"O{a}",
         min_value=0,
         max_value=100,
         format="%.0f",
-        help=f"Område {a} (0–100); namnet beror på ramverket",
+        help=overview.area_help(a),
         width="small",
     )
     for a in queries.AREAS
@@ -106,10 +100,10 @@ st.dataframe(
     width="stretch",
     height=38 + 35 * min(len(table), 15),
     column_config={
-        "Profil": st.column_config.LinkColumn("Profil", display_text="Öppna"),
+        "Profil": st.column_config.LinkColumn(overview.PROFILE, display_text=overview.OPEN),
         **area_cols,
     },
 )
-st.caption("O1–O8 är områdena 1–8. " + source_text(list(ranked.file_name)))
-with st.expander("Områdenas namn i de två ramverksgenerationerna"):
+st.caption(overview.AREAS_NOTE + " " + source_text(list(ranked.file_name)))
+with st.expander(overview.MAPPING_EXPANDER):
     st.dataframe(cache.framework_mapping(db), hide_index=True)
