@@ -13,7 +13,6 @@ import argparse
 import contextlib
 import io
 import json
-import logging
 import os
 import re
 import stat
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kompass import store
-from kompass.config import REPO_ROOT, data_dir, db_path, reports_dir
+from kompass.config import REPO_ROOT, data_dir, db_path, published_dir, reports_dir
 from kompass.errors import BudgetExceeded
 from kompass.parse import Discrepancy, Evaluation, ParseError
 from kompass.parse.budget import parse_file_within
@@ -46,6 +45,7 @@ from kompass.store.imports import (
     ImportValidationError,
     import_reference,
     import_scores,
+    load_published,
 )
 
 BAR_WIDTH = 20
@@ -243,7 +243,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not results and not failures:
         failures = [(str(p), "no .txt, .md or .pdf reports found") for p in paths]
     _print_ingest(results, failures, db, args)
+    if not args.paths:  # the bundled data: the sample reports and the published results
+        _load_published(db, args)
     return 1 if failures else 0
+
+
+def _load_published(db: Path, args: argparse.Namespace) -> None:
+    for result in load_published(published_dir(), db):
+        if not args.quiet:
+            print(
+                f"{result.file_name}: {result.status}, "
+                f"{result.rows_stored} of {result.data_rows} rows stored"
+            )
 
 
 def _print_ingest(
@@ -620,8 +631,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # pypdf logs warnings about broken PDFs; the ParseError already says it in one line.
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     args = build_parser().parse_args(argv)
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = TerminalText(stdout), TerminalText(stderr)  # type: ignore[assignment]

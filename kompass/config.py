@@ -34,6 +34,11 @@ def reports_dir() -> Path:
     return data_dir() / "reports"
 
 
+def published_dir() -> Path:
+    """Published results and means with their sources (loaded with the sample reports)."""
+    return data_dir() / "published"
+
+
 def db_path() -> Path:
     """The DuckDB file: `KOMPASS_DB`, else `kompass.duckdb` in the data folder."""
     return Path(os.environ.get("KOMPASS_DB", data_dir() / "kompass.duckdb"))

@@ -9,15 +9,11 @@ numbers keep pointing at the same place in the file.
 from __future__ import annotations
 
 import codecs
-import logging
 import os
 import re
 import stat
-import warnings
+import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +21,7 @@ from kompass.errors import BudgetExceeded
 from kompass.parse.model import ParseError
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pypdfium2 import PdfDocument
 
 MB = 1024 * 1024
 MAX_BYTES = 50 * MB
@@ -240,83 +236,103 @@ def _control_share(text: str) -> float:
     return len(_CONTROL.findall(sample)) / len(sample)
 
 
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """Keep pypdf's log messages and warnings about broken files off stderr.
-
-    The CLI promises one line on stderr for a bad file; what pypdf noticed
-    ends up in the ParseError instead.
-    """
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        logger.setLevel(level)
+# PDFium is not thread-safe, and a report may be parsed in a server thread (Streamlit).
+_PDFIUM_LOCK = threading.Lock()
 
 
 def pdf_to_text(data: bytes, name: str, max_pages: int | None = None) -> str:
-    """Extract the text of a PDF, pages separated by form feeds.
+    """Extract the text of a PDF (PDFium, through pypdfium2), pages separated by form feeds.
 
     With `max_pages`, a longer PDF is refused (BudgetExceeded) before any text
     is extracted: extraction is the expensive part, and a small file can hold
-    thousands of pages sharing one large content stream.
+    thousands of pages sharing one large content stream. PDFium counts pages
+    without reading their content.
     """
-    from pypdf import PdfReader
-
-    try:
-        with _quiet_pypdf():
-            reader = PdfReader(BytesIO(data))
-            _unlock(reader, name)
-            count = len(reader.pages)
-            if max_pages is not None and count > max_pages:
-                raise BudgetExceeded(
-                    f"PDF has {count} pages, more than the {max_pages} allowed",
-                    limit="pages",
-                    value=max_pages,
-                    name=name,
-                )
-            pages = [page.extract_text() or "" for page in reader.pages]
-    except (ParseError, BudgetExceeded, MemoryError):
-        raise
-    except Exception as exc:  # pypdf on a broken file can raise almost anything
-        detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        raise ParseError.coded(
-            "unreadable_pdf", f"not a readable PDF ({detail})", source=name, detail=detail
-        ) from exc
+    with _PDFIUM_LOCK:
+        try:
+            pdf = _open_pdf(data, name)
+            try:
+                count = len(pdf)
+                if max_pages is not None and count > max_pages:
+                    raise BudgetExceeded(
+                        f"PDF has {count} pages, more than the {max_pages} allowed",
+                        limit="pages",
+                        value=max_pages,
+                        name=name,
+                    )
+                pages = [_page_text(pdf, index) for index in range(count)]
+            finally:
+                pdf.close()
+        except (ParseError, BudgetExceeded, MemoryError):
+            raise
+        except Exception as exc:  # PdfiumError: a page PDFium cannot load
+            raise _unreadable(f"{type(exc).__name__}: {_first_line(exc)}", name) from exc
     if not any(p.strip() for p in pages):
-        raise ParseError.coded(
-            "pdf_without_text", "PDF has no text layer (scanned?); no text to parse", source=name
-        )
+        raise _without_text(name)
     return "\f".join(pages)
 
 
-def _unlock(reader: PdfReader, name: str) -> None:
-    """Open an encrypted PDF that has an empty user password (it opens without asking)."""
-    if not reader.is_encrypted:
-        return
-    from pypdf import PasswordType
+def _open_pdf(data: bytes, name: str) -> PdfDocument:
+    """Open a PDF; an encrypted one only if its user password is empty (it opens without asking).
 
-    try:
-        opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-    except Exception as exc:  # an encryption pypdf cannot undo here (AES needs a crypto library)
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    PDFium tries the empty password by itself, and knows RC4 and AES. The document
+    is opened through the raw call: pypdfium2's own opening refuses a PDF of no
+    pages with an error code left over from an earlier failure. `data` must stay
+    alive until the document is closed (pdf_to_text holds it).
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    raw = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+    if raw:
+        return pdfium.PdfDocument(raw)
+    code = pdfium_c.FPDF_GetLastError()
+    detail = pdfium.internal.ErrorToStr.get(code, f"error {code}")
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        raise ParseError.coded(
+            "pdf_password",
+            "PDF is protected by a password; save an unprotected copy",
+            source=name,
+        )
+    if code == pdfium_c.FPDF_ERR_SECURITY:  # a security handler PDFium does not know
         raise ParseError.coded(
             "pdf_encryption_unsupported",
             f"PDF is encrypted in a way that cannot be opened here ({detail}); "
             "save an unprotected copy",
             source=name,
             detail=detail,
-        ) from exc
-    if not opened:
-        raise ParseError.coded(
-            "pdf_password",
-            "PDF is protected by a password; save an unprotected copy",
-            source=name,
         )
+    raise _unreadable(f"PdfiumError: {detail}", name)
+
+
+def _page_text(pdf: PdfDocument, index: int) -> str:
+    """The text of one page, lines ending in LF (PDFium ends them in CR LF)."""
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            text: str = textpage.get_text_bounded()  # full Unicode, unlike get_text_range
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return text.replace("\r\n", "\n")
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else ""
+
+
+def _unreadable(detail: str, name: str) -> ParseError:
+    return ParseError.coded(
+        "unreadable_pdf", f"not a readable PDF ({detail})", source=name, detail=detail
+    )
+
+
+def _without_text(name: str) -> ParseError:
+    return ParseError.coded(
+        "pdf_without_text", "PDF has no text layer (scanned?); no text to parse", source=name
+    )
 
 
 def normalise(text: str) -> str:

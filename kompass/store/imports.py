@@ -865,3 +865,21 @@ def _insert_reference_row(con: Connection, row: ReferenceRow, report_id: int) ->
         ("reference_id", "area", "score"),
         [(int(result[0]), n, score) for n, score in enumerate(row.areas, start=1)],
     )
+
+
+# The bundled published results (data/published): file name -> importer.
+PUBLISHED_FILES = {"results.csv": import_scores, "means.csv": import_reference}
+
+
+def load_published(folder: Path, db: Path | None = None) -> list[ImportResult]:
+    """Import the published results and means in `folder` (a file already stored is a no-op).
+
+    Reports win over these rows (the precedence rule), so a published total for an
+    evaluation whose report is stored changes nothing.
+    """
+    results = []
+    for name, importer in PUBLISHED_FILES.items():
+        path = folder / name
+        if path.is_file():
+            results.append(importer(path.read_bytes(), f"published/{name}", db))
+    return results

@@ -28,10 +28,11 @@ def run(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_ingest_twice_changes_nothing(fresh_db: Path) -> None:
-    first = run("ingest", db=fresh_db)  # default: data/reports; creates the folder
+    first = run("ingest", db=fresh_db)  # default: data/reports and data/published
     assert first.returncode == 0, first.stderr
     counts = table_counts(fresh_db)
-    assert counts["evaluation"] == 6 and counts["reference_series"] == 1
+    # Six from the five reports, ten published results; Sala's and the published mean.
+    assert counts["evaluation"] == 6 + 10 and counts["reference_series"] == 1 + 1
     assert "sala-2023.txt" in first.stdout and "added" in first.stdout
     second = run("ingest", db=fresh_db)
     assert second.returncode == 0, second.stderr
@@ -182,3 +183,21 @@ def test_parse_json_writes_warnings_as_english_text(fresh_db: Path) -> None:
     result = run("parse", "--json", str(SAMPLE_REPORTS / "lund-2011.txt"), db=fresh_db)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["warnings"] == ["evaluators not named in the title block"]
+
+
+def test_ingest_without_paths_loads_the_samples_and_the_published_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kompass import cli, queries
+
+    db = tmp_path / "k.duckdb"
+    assert cli.main(["ingest", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "published/results.csv: added, 10 of 10 rows stored" in out
+    evals = queries.evaluations(db)
+    vallentuna = evals[(evals.name == "Vallentuna") & (evals.year == 2021)].iloc[0]
+    assert vallentuna.total == 648 and vallentuna.origin == "import"
+    assert vallentuna.source_note.startswith("https://www.vallentuna.se/")
+    # Again: nothing changes.
+    assert cli.main(["ingest", "--db", str(db)]) == 0
+    assert "published/results.csv: unchanged" in capsys.readouterr().out

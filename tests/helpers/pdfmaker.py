@@ -162,3 +162,36 @@ def pdf_bomb(pages: int, stream_bytes: int = 4_000_000) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def encrypted_pdf(data: bytes, user_password: str, algorithm: str = "RC4-128") -> bytes:
+    """`data` (a PDF) encrypted with pypdf; an empty user password opens without asking.
+
+    RC4 by default: pypdf writes AES only with the `cryptography` package.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def unknown_security_pdf(data: bytes) -> bytes:
+    """`data` encrypted with a security handler no reader knows ("/Unknown1", not "/Standard").
+
+    The name has the length of "/Standard", so the cross-reference offsets stay right.
+    """
+    encrypted = encrypted_pdf(data, user_password="")
+    assert encrypted.count(b"/Standard") == 1
+    return encrypted.replace(b"/Standard", b"/Unknown1")
+
+
+def pageless_pdf() -> bytes:
+    """A well-formed PDF of no pages."""
+    from pypdf import PdfWriter
+
+    out = BytesIO()
+    PdfWriter().write(out)
+    return out.getvalue()
