@@ -13,10 +13,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kompass import store
-from kompass.config import db_path, reports_dir
+from kompass.config import db_path, published_dir, reports_dir
 from kompass.errors import KompassError
-from kompass.present import strings
-from kompass.present.strings import ORDINAL, error_text, join_words, month_year, source_caption
+from kompass.present import sentences, strings
+from kompass.present.strings import error_text, source_caption
+from kompass.store.imports import load_published
 from kompass.ui import cache
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -73,7 +74,7 @@ def current_db() -> Path:
 
 
 def ensure_store(db: Path) -> str | None:
-    """Build the store from data/reports when it is missing or empty.
+    """Build the store from data/reports and data/published when it is missing or empty.
 
     Returns a Swedish message to show if that failed, else None. Skipped
     when KOMPASS_NO_AUTOLOAD=1 (tests of the empty state).
@@ -87,20 +88,19 @@ def ensure_store(db: Path) -> str | None:
             return None
         if db.exists() and not cache.evaluations(db).empty:
             return None
-        with st.spinner("Bygger databasen från de medföljande rapporterna …"):
+        with st.spinner(sentences.BUILDING_STORE):
             paths = sorted(
                 p for p in reports_dir().iterdir() if p.suffix in (".txt", ".md", ".pdf")
             )
             _, failures = store.ingest_many(paths, db)
+            load_published(published_dir(), db)  # like `kompass ingest` and `make run`
         cache.clear()
         if failures:
-            return "Några rapporter kunde inte läsas in: " + "; ".join(
-                plain(f) for f, _ in failures
-            )
+            return sentences.ingest_failures([plain(f) for f, _ in failures])
     except KompassError as exc:  # locked, damaged, unwritable: in Swedish, without a path
         return error_text(exc)
     except OSError:
-        return "De medföljande rapporterna kunde inte läsas."
+        return sentences.REPORTS_UNREADABLE
     return None
 
 
@@ -117,35 +117,22 @@ def load_evaluations(db: Path) -> pd.DataFrame | None:
 
 def empty_state(what: str) -> None:
     """What the page would show, and how to get data, when the store is empty."""
-    st.info(
-        f"Det finns inga utvärderingar i databasen ännu, så {what} kan inte visas. "
-        "Lägg till rapporter med `kompass ingest MAPP` eller starta med `make run`, "
-        "som läser in de medföljande exempelrapporterna."
-    )
+    st.info(sentences.empty_state(what))
 
 
 def evaluation_sentence(row: pd.Series) -> str:
     """ "Utvärderad i september 2023, kommunens andra utvärdering." """
-    text = f"Utvärderad {month_year(row.month if pd.notna(row.month) else None, int(row.year))}"
-    if pd.notna(row.evaluation_number):
-        n = int(row.evaluation_number)
-        text += f", kommunens {ORDINAL.get(n, f'{n}:e')} utvärdering"
-    return text + "."
+    month = int(row.month) if pd.notna(row.month) else None
+    number = int(row.evaluation_number) if pd.notna(row.evaluation_number) else None
+    return sentences.evaluation_sentence(month, int(row.year), number)
 
 
 def evaluators_sentence(row: pd.Series) -> str:
     """ "Utvärderare: A och B. Källa: rapport x.txt." as Markdown, stored values inert."""
     people = [plain(p) for p in row.evaluators] if row.evaluators is not None else []
-    text = f"Utvärderare: {join_words(people)}. " if people else ""
-    file_name = plain(row.file_name)
-    if row.origin == "report":
-        return text + f"Källa: rapport {file_name}."
-    if row.origin == "stated_in_report":
-        return text + f"Källa: sammanfattningstabellen i den senare rapporten {file_name}."
     note = row.source_note if isinstance(row.source_note, str) and row.source_note.strip() else ""
-    if not note:
-        return text + f"Källa: importerat från {file_name}."
-    return text + f"Källa: {source_link(note)} (importerat från {file_name})."
+    source = source_link(note) if note else ""
+    return sentences.evaluators_sentence(people, row.origin, plain(row.file_name), source)
 
 
 def leave_v1_mode() -> None:
