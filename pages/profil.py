@@ -150,7 +150,7 @@ with right:
             color,
             profile.heading(facts),
             None if mean is None else list(mean.scores),
-            "Medel" if mean is None else mean.legend,
+            profile.MEAN_LEGEND if mean is None else mean.legend,
         ),
         profile.bars_alt(facts),
         source_text([row.file_name], profile.BARS_NOTE),

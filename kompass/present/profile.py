@@ -129,6 +129,7 @@ EMPTY_WHAT = "en kommunprofil"
 TOTAL_ONLY = "För den här utvärderingen finns bara totalpoängen, inte poäng per område."
 TOTAL_LABEL = "Total (av 800)"
 MEAN_LABEL = "Medelvärde (av 800)"
+MEAN_LEGEND = "Medel"  # a chart legend's name for a mean without its own
 CHARTS_HEADING = "Profil per område"
 SHOW_MEAN = "Visa medelvärde"
 SHOW_PREVIOUS = "Visa förra utvärderingen"
