@@ -25,8 +25,7 @@ from kompass.ui.registry import PAGES
 from tests.helpers.browser import (
     SHOTS,
     needs_chromium,
-    start_server,
-    stop_server,
+    running_server,
     wait_until_settled,
 )
 
@@ -117,17 +116,19 @@ def _snapshot(browser: Any, url: str, path: str, name: str, width: int) -> Snaps
         context.close()
 
 
-@pytest.fixture(scope="module")
-def snapshots(sample_db: Path, browser: Any) -> Iterator[dict[tuple[str, int], Snapshot]]:
-    proc, url = start_server(sample_db)
-    try:
+def _all_pages(db: Path, browser: Any) -> Iterator[dict[tuple[str, int], Snapshot]]:
+    """Every page of the registry at both widths, on a server over `db`."""
+    with running_server(db) as url:
         yield {
             (p.url_path, w): _snapshot(browser, url, p.path, p.url_path, w)
             for p in PAGES
             for w in WIDTHS
         }
-    finally:
-        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def snapshots(sample_db: Path, browser: Any) -> Iterator[dict[tuple[str, int], Snapshot]]:
+    yield from _all_pages(sample_db, browser)
 
 
 @pytest.fixture(scope="module")
@@ -135,16 +136,7 @@ def national_snapshots(
     national_db: Path, browser: Any
 ) -> Iterator[dict[tuple[str, int], Snapshot]]:
     """Every page at both widths on the synthetic national store (`national_db`)."""
-    db = national_db
-    proc, url = start_server(db)
-    try:
-        yield {
-            (p.url_path, w): _snapshot(browser, url, p.path, p.url_path, w)
-            for p in PAGES
-            for w in WIDTHS
-        }
-    finally:
-        stop_server(proc)
+    yield from _all_pages(national_db, browser)
 
 
 def _cases(check: str, widths: tuple[int, ...] = WIDTHS) -> list[Any]:
@@ -275,11 +267,8 @@ def test_unformatted_tells_numbers_from_codes_and_years() -> None:
 
 @pytest.fixture(scope="module")
 def server(sample_db: Path) -> Iterator[str]:
-    proc, url = start_server(sample_db)
-    try:
+    with running_server(sample_db) as url:
         yield url
-    finally:
-        stop_server(proc)
 
 
 def test_unknown_path_says_so_in_swedish(server: str, page: Any) -> None:
