@@ -33,6 +33,7 @@ PARSE_WARNINGS: dict[str, tuple[str, ...]] = {
     "subtotal_max_mismatch": ("area", "maxima", "subtotal_max"),
     "summary_table_ignored": ("line", "label", "area", "score", "limit"),
     "summary_total_ignored": ("line", "label", "total", "limit"),
+    "text_reshaped": (),  # the text's lines were restored (parse.shape)
 }
 PARSE_ERRORS: dict[str, tuple[str, ...]] = {
     # reading the file
@@ -55,6 +56,11 @@ PARSE_ERRORS: dict[str, tuple[str, ...]] = {
     "overview_not_found": (),
     "overview_area_missing": ("area",),
     "framework_unclear": (),
+    # why a text is no complete report (parse.refusals)
+    "summary_not_report": ("areas",),  # areas: the area numbers the summary gives a score
+    "report_ends_after_contents": (),
+    "report_cut_off": ("area", "name"),  # the last area found and its heading's name
+    "framework_before_2010": ("year",),
     "unknown_municipality": ("name",),
     "municipality_not_found": (),
     "year_not_found": (),
@@ -99,21 +105,37 @@ IMPORT_ERRORS: dict[str, tuple[str, ...]] = {
     "import_not_an_integer": ("line", "column", "value"),
     "import_not_a_framework": ("line", "column", "value"),
     "import_unknown_municipality": ("line", "column", "value"),
-    "import_areas_incomplete": ("line", "columns"),  # columns: comma-separated
     "import_no_scores": ("line",),
     "import_duplicate_evaluation": ("line", "name", "year", "first"),
-    "import_reference_area_missing": ("line", "column"),
     "import_duplicate_label": ("line", "label", "framework", "year", "first"),
 }
 IMPORT_WARNINGS: dict[str, tuple[str, ...]] = {
     "import_framework_year": ("line", "framework", "year"),
     "import_reference_total": ("line", "total", "sum"),
+    "import_total_mismatch": ("line", "total", "sum"),  # kept as discrepancy 'import_total'
+    "import_reference_total_computed": ("line", "sum"),
 }
 IMPORT_OUTCOMES: dict[str, tuple[str, ...]] = {
     # origin: report | import | stated_in_report (evaluation.origin of the stored row)
     "import_skipped_report_wins": ("line", "name", "year", "origin", "file"),
+    # columns: comma-separated ("omrade3, total"), kept as discrepancies 'published'
+    "import_skipped_report_differs": ("line", "name", "year", "origin", "file", "columns"),
     "import_replaces_evaluation": ("line", "name", "year", "origin", "file"),
     "import_replaces_reference": ("line", "label", "year", "file"),
+}
+# A result pasted as text (kompass.parse.pasted): refusals (PasteError) and notes.
+PASTE_ERRORS: dict[str, tuple[str, ...]] = {
+    "paste_too_long": ("value", "limit"),  # value: the characters pasted
+    "paste_nothing_recognised": (),
+    "paste_source_missing": (),
+    "paste_unknown_municipality": ("name",),
+    "paste_municipality_missing": (),
+    "paste_year_missing": (),
+}
+PASTE_WARNINGS: dict[str, tuple[str, ...]] = {
+    "paste_columns_mismatch": ("line", "n_fields", "n_columns"),  # n_fields: numbers read
+    "paste_area_twice": ("line", "area"),
+    "paste_value_out_of_range": ("line", "value", "limit"),
 }
 CODES: dict[str, tuple[str, ...]] = {
     **PARSE_WARNINGS,
@@ -121,6 +143,8 @@ CODES: dict[str, tuple[str, ...]] = {
     **IMPORT_ERRORS,
     **IMPORT_WARNINGS,
     **IMPORT_OUTCOMES,
+    **PASTE_ERRORS,
+    **PASTE_WARNINGS,
 }
 
 

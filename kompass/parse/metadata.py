@@ -155,6 +155,16 @@ def _year(performed: re.Match[str] | None, title: str) -> int:
     return year
 
 
+def stated_year(lines: list[str]) -> tuple[int, int] | None:
+    """(year, 1-based line) of the evaluation as `parse_metadata` reads it, without
+    checking it; None if the text states none."""
+    text = "\n".join(lines)
+    found = _PERFORMED.search(text) or _YEAR.search("\n".join(front_matter(lines)))
+    if found is None:
+        return None
+    return int(found.group("year")), found.string.count("\n", 0, found.start("year")) + 1
+
+
 def _title_month(title: str) -> int | None:
     m = _MONTH_YEAR.search(title)
     if m:

@@ -18,8 +18,9 @@ from kompass.parse.findings import parse_findings
 from kompass.parse.metadata import parse_metadata
 from kompass.parse.model import Area, Discrepancy, Evaluation, ParseError
 from kompass.parse.overview import AreaTable, check_table, parse_overview
+from kompass.parse.refusals import refusal
 from kompass.parse.summary import Summary, parse_summary
-from kompass.parse.text import bytes_to_text, check_line_count, read_report_text, safe_name
+from kompass.parse.text import check_line_count, decode_report, read_report_bytes, safe_name
 
 PARSER_VERSION = "1.0"
 MAX_HEADING_LINE = 1000  # an "Område N name" heading; a longer line is running text
@@ -48,18 +49,29 @@ class Heading:
 
 def parse_report(path: Path) -> Evaluation:
     """Parse a report file (.txt, .md or .pdf)."""
-    text, _ = read_report_text(path)
-    return parse_text(text, safe_name(path.name))
+    return parse_bytes(read_report_bytes(path), path.name)[0]
 
 
 def parse_bytes(data: bytes, name: str, max_pages: int | None = None) -> tuple[Evaluation, str]:
     """Parse uploaded bytes; returns the evaluation and the format ("text"/"pdf").
 
-    A PDF of more than `max_pages` pages is refused with BudgetExceeded.
+    A PDF of more than `max_pages` pages is refused with BudgetExceeded. A text whose
+    lines were restored (`parse.shape`) says so in a warning: its line numbers point
+    into the restored text, not the file.
     """
     name = safe_name(name)
-    text, fmt = bytes_to_text(data, name, max_pages)
-    return parse_text(text, name), fmt
+    text, fmt, changed = decode_report(data, name, max_pages)
+    evaluation = parse_text(text, name)
+    if changed:
+        evaluation.warnings.append(
+            Notice(
+                "text_reshaped",
+                "the text's line breaks were restored before parsing (one page per line, "
+                "page headers and numbers, or hyphenated lines); line numbers refer to the "
+                "restored text",
+            )
+        )
+    return evaluation, fmt
 
 
 def parse_text(text: str, source: str = "") -> Evaluation:
@@ -76,13 +88,23 @@ def parse_text(text: str, source: str = "") -> Evaluation:
 
 def _parse(lines: list[str], source: str) -> Evaluation:
     if not any("kommunkompass" in line.casefold() for line in lines[:200]):
-        raise ParseError.coded(
-            "not_a_report", "not a Kommunkompassen report: the word 'Kommunkompassen' is missing"
+        raise refusal(
+            lines,
+            ParseError.coded(
+                "not_a_report",
+                "not a Kommunkompassen report: the word 'Kommunkompassen' is missing",
+            ),
         )
-    headings = find_headings(lines)
+    try:
+        headings = find_headings(lines)
+    except ParseError as exc:
+        raise refusal(lines, exc) from None
     meta = parse_metadata(lines)
     overview_at = find_overview(lines, headings)
-    framework, fw_warnings = decide_framework(headings)
+    try:
+        framework, fw_warnings = decide_framework(headings)
+    except ParseError as exc:
+        raise refusal(lines, exc) from None
     tables = parse_overview(lines, overview_at + 1, len(lines))
     summary = parse_summary(lines, 0, headings[0].line, meta.municipality.name, meta.year)
     warnings = meta.warnings + fw_warnings + summary.warnings

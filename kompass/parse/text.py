@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kompass.errors import BudgetExceeded
 from kompass.parse.model import ParseError
+from kompass.parse.shape import reshaped
 
 if TYPE_CHECKING:
     from pypdfium2 import PdfDocument
@@ -129,6 +130,13 @@ def safe_name(name: str) -> str:
 
 def bytes_to_text(data: bytes, name: str, max_pages: int | None = None) -> tuple[str, str]:
     """Decode report bytes (text or PDF) into normalised text; see `pdf_to_text` for max_pages."""
+    text, fmt, _ = decode_report(data, name, max_pages)
+    return text, fmt
+
+
+def decode_report(data: bytes, name: str, max_pages: int | None = None) -> tuple[str, str, bool]:
+    """(text, format, reshaped): report bytes as normalised text, its lines restored where
+    they were lost or moved (`parse.shape`); reshaped says whether they were."""
     if len(data) > MAX_BYTES:
         raise ParseError.coded(
             "file_too_large",
@@ -142,12 +150,15 @@ def bytes_to_text(data: bytes, name: str, max_pages: int | None = None) -> tuple
     if data.lstrip()[:5] == PDF_MAGIC:
         text = pdf_to_text(data, name, max_pages)
         check_line_count(text, name)
-        return normalise(text), "pdf"
-    text = decode(data, name)
-    if not text.replace("\ufeff", "").strip():
-        raise ParseError.coded("file_empty", "file is empty", source=name)  # a BOM, blank lines
-    check_line_count(text, name)
-    return normalise(text), "text"
+        fmt = "pdf"
+    else:
+        text = decode(data, name)
+        if not text.replace("\ufeff", "").strip():
+            raise ParseError.coded("file_empty", "file is empty", source=name)  # BOM, blanks
+        check_line_count(text, name)
+        fmt = "text"
+    shaped, changed = reshaped(normalise(text))
+    return shaped, fmt, changed
 
 
 def check_line_count(text: str, name: str = "") -> None:

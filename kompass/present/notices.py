@@ -54,6 +54,10 @@ PARSE_WARNINGS = {
         "rad {line}: sammanfattningstabellen: ”{label}” anger totalen {total:n} "
         "(tillåtet är 0–{limit:n}); den totalen används inte"
     ),
+    "text_reshaped": (
+        "textens radbrytningar återställdes innan den lästes (en sida per rad, sidhuvuden och "
+        "sidnummer eller avstavade rader); radnumren avser den återställda texten, inte filen"
+    ),
 }
 PARSE_ERRORS = {
     "not_a_regular_file": "ingen vanlig fil ({kind_text})",
@@ -89,6 +93,22 @@ PARSE_ERRORS = {
     "framework_unclear": (
         "oklart vilken generation av ramverket rapporten följer: rubrikerna ”Område …” "
         "stämmer varken med 2010- eller 2020-ramverkets områdesnamn"
+    ),
+    "summary_not_report": (
+        "texten är en sammanfattning av resultat (poäng för {areas_text}), inte en hel "
+        "rapport. Importera den under fliken ”Klistra in resultat” på sidan Data, eller "
+        "med kommandot ”kompass import-text FIL --kalla KÄLLA”"
+    ),
+    "report_ends_after_contents": (
+        "texten slutar efter innehållsförteckningen: inga områden ”Område 1” … ”Område 8” "
+        "följer (är filen avkortad?)"
+    ),
+    "report_cut_off": (
+        "rapporten slutar mitt i: det sista området som hittades är område {area} (”{name}”), "
+        "resten saknas (är filen avkortad?)"
+    ),
+    "framework_before_2010": (
+        "utvärderingen är från {year}, före 2010 års ramverk; sådana rapporter kan inte läsas"
     ),
     "unknown_municipality": "”{name}” är inte en av Sveriges 290 kommuner",
     "municipality_not_found": (
@@ -180,18 +200,11 @@ IMPORT_ERRORS = {
     "import_unknown_municipality": (
         'rad {line}, kolumn {column}: "{value}" är ingen känd kommun (ange namn eller SCB-kod)'
     ),
-    "import_areas_incomplete": (
-        "rad {line}, {columns_word} {columns}: värde saknas; ange alla åtta områden, "
-        "bara total, eller båda"
-    ),
     "import_no_scores": (
-        "rad {line}: varken områdespoäng eller total; ange alla åtta områden, total, eller båda"
+        "rad {line}: varken områdespoäng eller total; ange minst ett områdes poäng eller totalen"
     ),
     "import_duplicate_evaluation": (
         "rad {line}, kolumn kommun: {name} {year} finns redan på rad {first}"
-    ),
-    "import_reference_area_missing": (
-        "rad {line}, kolumn {column}: värde saknas; ett medelvärde behöver alla åtta områden"
     ),
     "import_duplicate_label": (
         'rad {line}, kolumn etikett: "{label}" med ramverk {framework} finns redan på rad '
@@ -206,13 +219,47 @@ IMPORT_WARNINGS = {
     "import_reference_total": (
         "rad {line}: total {total:n} men områdena summerar till {sum:n}; den angivna totalen sparas"
     ),
+    "import_total_mismatch": (
+        "rad {line}: total {total:n} men områdena summerar till {sum:n}; den angivna totalen "
+        "sparas och skillnaden sparas som en motsägelse"
+    ),
+    "import_reference_total_computed": (
+        "rad {line}: ingen total angiven; totalen är summan av de åtta områdena, {sum:n}"
+    ),
 }
 IMPORT_OUTCOMES = {
     "import_skipped_report_wins": (
         "{name} {year} finns redan från {origin_text} {file}; en rapport går före en import"
     ),
+    "import_skipped_report_differs": (
+        "{name} {year} finns redan från {origin_text} {file}; en rapport går före en import. "
+        "Raden skiljer sig från rapporten i {columns}; skillnaderna sparas som motsägelser"
+    ),
     "import_replaces_evaluation": "ersätter {name} {year} från {origin_text} {file}",
     "import_replaces_reference": 'ersätter "{label}" {year} från {file}',
+}
+PASTE_ERRORS = {
+    "paste_too_long": (
+        "texten har {value:n} tecken; högst {limit:n} tecken läses (klistra in bara "
+        "sammanfattningen)"
+    ),
+    "paste_nothing_recognised": (
+        "inget Kommunkompass-resultat hittades i texten: inga områdesnamn med poäng "
+        "(t.ex. ”1. Offentlighet och demokrati 61”) och ingen total (t.ex. ”Totalt 506” "
+        "eller ”506 av 800”)"
+    ),
+    "paste_source_missing": "ange källan (en webbadress eller en text)",
+    "paste_unknown_municipality": "”{name}” är ingen känd kommun (ange namn eller SCB-kod)",
+    "paste_municipality_missing": "texten säger inte vilken kommun det gäller; ange kommunen",
+    "paste_year_missing": "texten säger inte vilket år utvärderingen gjordes; ange året",
+}
+PASTE_WARNINGS = {
+    "paste_columns_mismatch": (
+        "rad {line}: {n_fields:n} tal men {n_columns:n} kolumner; det första talet läses som "
+        "poängen"
+    ),
+    "paste_area_twice": "rad {line}: område {area} står en gång till; det första värdet används",
+    "paste_value_out_of_range": "rad {line}: {value:n} ligger utanför 0–{limit:n} och läses inte",
 }
 TEMPLATES: dict[str, str] = {
     **PARSE_WARNINGS,
@@ -220,6 +267,8 @@ TEMPLATES: dict[str, str] = {
     **IMPORT_ERRORS,
     **IMPORT_WARNINGS,
     **IMPORT_OUTCOMES,
+    **PASTE_ERRORS,
+    **PASTE_WARNINGS,
 }
 
 FINDING_KINDS = {
@@ -284,7 +333,7 @@ def _derived(code: str, fields: Mapping[str, Any]) -> dict[str, str]:
         words["what"] = MISSING.get(column, "värde")
     if "columns" in fields:
         words["columns_word"] = "kolumner" if "," in str(fields["columns"]) else "kolumn"
-    if code == "areas_missing":
+    if code in ("areas_missing", "summary_not_report"):
         areas = [str(a) for a in fields.get("areas") or []]
         words["areas_text"] = ("område " if len(areas) == 1 else "områdena ") + join_words(areas)
         words["first_area"] = areas[0] if areas else ""
