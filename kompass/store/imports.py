@@ -7,7 +7,10 @@ states rather than a full report:
   (optional), `ramverk` (2010/2020), `omrade1` … `omrade8` (optional),
   `total` (optional), `kalla` (free text or URL).
 - `import_reference`: columns `etikett`, `ramverk`, `ar`, `antal_kommuner`
-  (optional), `omrade1` … `omrade8`, `total` (optional), `kalla`.
+  (optional), `omrade1` … `omrade8` (optional), `total` (optional), `kalla`.
+
+`load_published` imports the bundled `data/published/` files the same way,
+marking their `report` row with format 'published' (a user's import: 'csv').
 
 Reading: `,`, `;` or tab separated (whichever the header uses most), UTF-8
 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else
@@ -26,24 +29,31 @@ Every error, warning and skipped or replaced row is a `Notice` (kompass.domain.n
 a code and fields, with an English message for the CLI and `report.warnings`;
 `kompass.present.notices` words them in Swedish for the app.
 
-Rules decided here:
-- A score row has all eight areas, or a total, or both. Some but not all
-  areas is an error naming the missing columns, even with a total: a partial
-  set would look like a complete evaluation nowhere and mislead everywhere.
-- With all eight areas the stored total is their sum, as for reports (the
-  detailed numbers win, DESIGN.md "Which number wins"). A stated total that
-  differs from the sum by more than 0.5 is kept as a `discrepancy` (kind
-  'total', stated = the total, chosen = the sum, line = the CSV line).
-  With a total only, the total is stored and there are no area rows.
+Rules decided here (issue 11):
+- A row gives any of the eight areas and the total, at least one value: a
+  press release often quotes the total and an area or two. Only the given
+  areas get `area_score` rows (pages show the others as missing, never as 0).
+- The stored total is the total the row states, as the source states it.
+  With all eight areas and no total it is their sum, flagged
+  `evaluation.total_computed`; with neither a total nor all eight areas it
+  is NULL. A stated total that differs from the eight areas' sum by more
+  than 0.5 is kept, with a warning and a `discrepancy` (kind 'import_total',
+  stated = the sum, chosen = the total, line = the CSV line).
+- A mean likewise gives any areas and the total; `reference_series.total` is
+  the stated total, else the sum of all eight areas (with a warning saying
+  so), else NULL.
 - Unknown columns, out-of-range values, an unknown municipality and
   duplicates within the file are errors. Any error stores nothing:
   `ImportValidationError` carries every error, not only the first.
 - Precedence per municipality and year: report > import > stated in a
   later report. An imported row never replaces a report's evaluation (the
   row is skipped and listed in `ImportResult.skipped`); it replaces an
-  earlier import or a value stated in a later report.
-- A reference row replaces an earlier *imported* series with the same label,
-  framework and year; series stated in reports are never touched.
+  earlier import or a value stated in a later report. Where the skipped row
+  and the report disagree, each differing number is kept as a discrepancy of
+  kind 'published' on the report's evaluation (`rows.store_published_discrepancies`);
+  a report stored after the import does the same (`rows._store`).
+- A reference row replaces an earlier *imported* (or published) series with the
+  same label, framework and year; series stated in reports are never touched.
 - The same file bytes twice change nothing (status 'unchanged').
 - A framework that does not match the year (2010 after 2019, 2020 before
   2020) and a reference total that differs from the sum of its areas are
@@ -65,6 +75,7 @@ from typing import Generic, TypeVar
 from kompass.domain.municipalities import resolve_municipality
 from kompass.domain.notices import Notice
 from kompass.parse.common import MONTHS
+from kompass.store import audit, originals
 from kompass.store.db import (
     Connection,
     connect,
@@ -72,17 +83,21 @@ from kompass.store.db import (
     transaction,
 )
 from kompass.store.rows import (
+    PublishedValue,
     clean_file_name,
     delete_evaluation_rows,
     delete_report_if_unused,
     framework_of_year,
     insert_evaluation,
     replaces,
+    store_published_discrepancies,
     warning_columns,
 )
 
 PARSER_VERSION = "import-1"
-FORMAT = "csv"
+FORMAT = "csv"  # report.format of a user's import
+PUBLISHED_FORMAT = "published"  # report.format of the files in data/published (load_published)
+IMPORT_FORMATS = (FORMAT, PUBLISHED_FORMAT)
 MAX_IMPORT_BYTES = 5_000_000
 TOLERANCE = 0.5  # rounding: published areas may not add up to the total exactly
 FRAMEWORKS = ("2010", "2020")
@@ -94,7 +109,7 @@ AREA_COLUMNS = tuple(f"omrade{n}" for n in range(1, 9))
 SCORE_COLUMNS = ("kommun", "ar", "manad", "ramverk", *AREA_COLUMNS, "total", "kalla")
 SCORE_REQUIRED = ("kommun", "ar", "ramverk", "kalla")
 REFERENCE_COLUMNS = ("etikett", "ramverk", "ar", "antal_kommuner", *AREA_COLUMNS, "total", "kalla")
-REFERENCE_REQUIRED = ("etikett", "ramverk", "ar", *AREA_COLUMNS, "kalla")
+REFERENCE_REQUIRED = ("etikett", "ramverk", "ar", "kalla")
 # evaluation.origin as the English messages name it (present.notices has the Swedish).
 ORIGIN_TEXT = {
     "report": "the report",
@@ -126,8 +141,46 @@ class ImportResult:
     warnings: list[Notice] = field(default_factory=list)
 
 
+class _Scores:
+    """Areas and total as a row gives them: `areas` holds area 1..8, None where not given
+    (an empty tuple: none given)."""
+
+    areas: tuple[float | None, ...]
+    stated_total: float | None
+
+    @property
+    def given_areas(self) -> list[tuple[int, float]]:
+        """(area number, score) of each area the row gives."""
+        return [(n, s) for n, s in enumerate(self.areas, start=1) if s is not None]
+
+    @property
+    def all_areas(self) -> bool:
+        return len(self.given_areas) == len(AREA_COLUMNS)
+
+    @property
+    def area_sum(self) -> float | None:
+        """The sum of the eight areas; None unless all eight are given."""
+        return sum(s for _, s in self.given_areas) if self.all_areas else None
+
+    @property
+    def total(self) -> float | None:
+        """The stored total: as stated, else the sum of all eight areas, else None."""
+        return self.stated_total if self.stated_total is not None else self.area_sum
+
+    @property
+    def total_computed(self) -> bool:
+        """The total is the sum of the eight areas, not a number the source states."""
+        return self.stated_total is None and self.all_areas
+
+    @property
+    def has_discrepancy(self) -> bool:
+        """A stated total that the eight areas do not add up to (beyond rounding)."""
+        total, area_sum = self.stated_total, self.area_sum
+        return total is not None and area_sum is not None and abs(total - area_sum) > TOLERANCE
+
+
 @dataclass(frozen=True)
-class ScoreRow:
+class ScoreRow(_Scores):
     """One valid row of a scores file."""
 
     line: int
@@ -136,26 +189,20 @@ class ScoreRow:
     year: int
     month: int | None
     framework: str
-    areas: tuple[float, ...]  # all eight, or none
+    areas: tuple[float | None, ...]  # area 1..8, None where not given
     stated_total: float | None
     source: str
 
-    @property
-    def total(self) -> float:
-        """The stored total: the sum of the areas if given, else the stated total."""
-        if self.areas:
-            return sum(self.areas)
-        assert self.stated_total is not None
-        return self.stated_total
-
-    @property
-    def has_discrepancy(self) -> bool:
-        stated = self.stated_total
-        return bool(self.areas) and stated is not None and abs(stated - self.total) > TOLERANCE
+    def published_values(self) -> list[PublishedValue]:
+        """The numbers the row states (a computed total is not one), to compare with a report."""
+        values = [PublishedValue(n, s, self.line, self.source) for n, s in self.given_areas]
+        if self.stated_total is not None:
+            values.append(PublishedValue(None, self.stated_total, self.line, self.source))
+        return values
 
 
 @dataclass(frozen=True)
-class ReferenceRow:
+class ReferenceRow(_Scores):
     """One valid row of a reference file."""
 
     line: int
@@ -163,13 +210,9 @@ class ReferenceRow:
     framework: str
     year: int
     n_municipalities: int | None
-    areas: tuple[float, ...]  # all eight
+    areas: tuple[float | None, ...]  # area 1..8, None where not given
     stated_total: float | None
     source: str
-
-    @property
-    def total(self) -> float:
-        return self.stated_total if self.stated_total is not None else sum(self.areas)
 
 
 @dataclass(frozen=True)
@@ -511,11 +554,9 @@ class _Cells:
             return None
         return value
 
-    def areas(self) -> tuple[list[float | None], list[str]]:
-        """Area scores (None where empty or invalid) and the columns left empty."""
-        scores = [self.number(c, AREA_MAX) for c in AREA_COLUMNS]
-        empty = [c for c in AREA_COLUMNS if not self.text(c)]
-        return scores, empty
+    def areas(self) -> list[float | None]:
+        """Area scores 1..8, None where empty or invalid."""
+        return [self.number(c, AREA_MAX) for c in AREA_COLUMNS]
 
 
 def year_range() -> tuple[int, int]:
@@ -581,10 +622,41 @@ def read_scores(data: bytes) -> ImportFile[ScoreRow]:
                 )
             )
         warnings += _framework_warning(line, row.framework, row.year)
+        warnings += _total_warning(row)
         rows.append(row)
     if errors:
         raise ImportValidationError(errors)
     return ImportFile(rows, warnings)
+
+
+def _no_scores(cells: _Cells) -> None:
+    """Refuse a row that gives no area score and no total (an invalid one is its own error)."""
+    if not cells.text("total") and not any(cells.text(c) for c in AREA_COLUMNS):
+        cells.errors.append(
+            Notice(
+                "import_no_scores",
+                f"line {cells.line}: neither area scores nor a total; give at least one "
+                "area score or a total",
+                line=cells.line,
+            )
+        )
+
+
+def _total_warning(row: ScoreRow) -> list[Notice]:
+    """A stated total the eight areas do not add up to: kept, and said (a discrepancy)."""
+    if not row.has_discrepancy:
+        return []
+    total, areas = row.stated_total, row.area_sum
+    return [
+        Notice(
+            "import_total_mismatch",
+            f"line {row.line}: total {total:g} but the areas add up to {areas:g}; the stated "
+            "total is kept and the difference stored as a discrepancy",
+            line=row.line,
+            total=total,
+            sum=areas,
+        )
+    ]
 
 
 def _score_row(cells: _Cells) -> ScoreRow | None:
@@ -599,43 +671,27 @@ def _score_row(cells: _Cells) -> ScoreRow | None:
             value=kommun,
         )
     year, month, framework = cells.year(), cells.month(), cells.framework()
-    scores, empty = cells.areas()
+    scores = cells.areas()
     total = cells.number("total", TOTAL_MAX)
     source = cells.required("kalla")
-    line = cells.line
-    if 0 < len(empty) < len(AREA_COLUMNS):
-        columns = ", ".join(empty)
-        cells.errors.append(
-            Notice(
-                "import_areas_incomplete",
-                f"line {line}, columns {columns}: value missing; give all eight areas, "
-                "only a total, or both",
-                line=line,
-                columns=columns,
-            )
-        )
-    elif empty and not cells.text("total"):
-        cells.errors.append(
-            Notice(
-                "import_no_scores",
-                f"line {line}: neither area scores nor a total; give all eight areas, "
-                "a total, or both",
-                line=line,
-            )
-        )
+    _no_scores(cells)
     if len(cells.errors) > n_errors:
         return None
     assert municipality and year and framework and source
-    areas = tuple(s for s in scores if s is not None)
     return ScoreRow(
         cells.line, municipality.code, municipality.name, year, month, framework,
-        areas, total, source,
+        tuple(scores), total, source,
     )  # fmt: skip
 
 
-def import_scores(data: bytes, file_name: str, db: Path | None = None) -> ImportResult:
-    """Validate a scores CSV, then store all its rows in one transaction (or nothing)."""
-    return _import_file(read_scores(data), data, file_name, db, _write_scores)
+def import_scores(
+    data: bytes, file_name: str, db: Path | None = None, *, fmt: str = FORMAT
+) -> ImportResult:
+    """Validate a scores CSV, then store all its rows in one transaction (or nothing).
+
+    `fmt` is the report row's format: 'csv', or 'published' for data/published.
+    """
+    return _import_file(read_scores(data), data, file_name, db, _write_scores, fmt)
 
 
 @dataclass
@@ -653,17 +709,25 @@ def _import_file(
     file_name: str,
     db: Path | None,
     write: Callable[[Connection, list[T], int], _Written],
+    fmt: str,
 ) -> ImportResult:
     """The same file twice is a no-op; else one report row and `write` in one transaction."""
+    if fmt not in IMPORT_FORMATS:
+        raise ValueError(f"an import's format is one of {IMPORT_FORMATS}, not {fmt!r}")
     sha256 = hashlib.sha256(data).hexdigest()
     file_name, n_rows = clean_file_name(file_name), len(parsed.rows)
     with connect(db) as con, transaction(con):
+        # The file's bytes are kept with it (also when it is stored already: it may have
+        # come before schema version 5), and its audit row goes in with the write.
+        originals.keep(con, [(sha256, file_name, fmt, data)])
         if _known(con, sha256):
+            audit.record(con, [(file_name, sha256, "unchanged")])
             return ImportResult(file_name, "unchanged", 0, n_rows, warnings=parsed.warnings)
-        report_id = _insert_report(con, sha256, file_name, parsed.warnings)
+        report_id = _insert_report(con, sha256, file_name, parsed.warnings, fmt)
         written = write(con, parsed.rows, report_id)
         for old_report_id in sorted(written.superseded | {report_id}):
             delete_report_if_unused(con, old_report_id)
+        audit.record(con, [(file_name, sha256, "added")])
     stored = n_rows - len(written.skipped)
     return ImportResult(
         file_name, "added", stored, n_rows, written.skipped, written.replaced, parsed.warnings
@@ -671,7 +735,8 @@ def _import_file(
 
 
 def _write_scores(con: Connection, rows: list[ScoreRow], report_id: int) -> _Written:
-    """Each row by the precedence rule: an import never replaces a report's evaluation."""
+    """Each row by the precedence rule: an import never replaces a report's evaluation
+    (where they disagree, the row's numbers are kept as discrepancies of the report's)."""
     written = _Written()
     for row in rows:
         existing = _existing_evaluation(con, row.code, row.year)
@@ -682,10 +747,10 @@ def _write_scores(con: Connection, rows: list[ScoreRow], report_id: int) -> _Wri
             facts = {"line": row.line, "name": row.name, "year": row.year}
             facts |= {"origin": origin, "file": old_file}
             if not replaces("import", origin):
-                reason = f"{what} is already stored from {where}; a report goes before an import"
-                written.skipped.append(
-                    (row.line, Notice("import_skipped_report_wins", reason, **facts))
+                differing = store_published_discrepancies(
+                    con, evaluation_id, row.published_values()
                 )
+                written.skipped.append((row.line, _skipped(what, where, facts, differing)))
                 continue
             delete_evaluation_rows(con, evaluation_id)
             written.superseded.add(old_report_id)
@@ -697,16 +762,34 @@ def _write_scores(con: Connection, rows: list[ScoreRow], report_id: int) -> _Wri
     return written
 
 
+def _skipped(
+    what: str, where: str, facts: dict[str, object], differing: list[PublishedValue]
+) -> Notice:
+    """Why a row was skipped; and, where it disagrees with the report, in which columns."""
+    reason = f"{what} is already stored from {where}; a report goes before an import"
+    if not differing:
+        return Notice("import_skipped_report_wins", reason, **facts)
+    columns = ", ".join("total" if v.area is None else f"omrade{v.area}" for v in differing)
+    return Notice(
+        "import_skipped_report_differs",
+        f"{reason}; the row differs from it in {columns} (kept as discrepancies)",
+        columns=columns,
+        **facts,
+    )
+
+
 def _known(con: Connection, sha256: str) -> bool:
     return con.execute("SELECT 1 FROM report WHERE sha256 = ?", [sha256]).fetchone() is not None
 
 
-def _insert_report(con: Connection, sha256: str, file_name: str, warnings: list[Notice]) -> int:
+def _insert_report(
+    con: Connection, sha256: str, file_name: str, warnings: list[Notice], fmt: str
+) -> int:
     ingested_at = datetime.now(UTC).replace(tzinfo=None)
     row = con.execute(
         "INSERT INTO report (sha256, file_name, format, parser_version, ingested_at, warnings, "
         "notices) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING report_id",
-        [sha256, file_name, FORMAT, PARSER_VERSION, ingested_at, *warning_columns(warnings)],
+        [sha256, file_name, fmt, PARSER_VERSION, ingested_at, *warning_columns(warnings)],
     ).fetchone()
     assert row is not None
     return int(row[0])
@@ -768,24 +851,32 @@ def _reference_row(cells: _Cells) -> ReferenceRow | None:
     label = cells.required("etikett")
     framework, year = cells.framework(), cells.year()
     n = cells.integer("antal_kommuner", 1, N_MUNICIPALITIES)
-    scores, empty = cells.areas()
-    for column in empty:
-        cells.error(
-            "import_reference_area_missing", column, "value missing; a mean needs all eight areas"
-        )
+    scores = cells.areas()
     total = cells.number("total", TOTAL_MAX)
     source = cells.required("kalla")
+    _no_scores(cells)
     if len(cells.errors) > n_errors:
         return None
     assert label and framework and year and source
-    areas = tuple(s for s in scores if s is not None)
-    return ReferenceRow(cells.line, label, framework, year, n, areas, total, source)
+    return ReferenceRow(cells.line, label, framework, year, n, tuple(scores), total, source)
 
 
 def _reference_total_warning(row: ReferenceRow) -> list[Notice]:
-    if row.stated_total is None or abs(row.stated_total - sum(row.areas)) <= TOLERANCE:
+    """A total summed from the eight areas, or a stated one they do not add up to."""
+    if row.total_computed:
+        assert row.area_sum is not None
+        return [
+            Notice(
+                "import_reference_total_computed",
+                f"line {row.line}: no total given; the total is the sum of the eight areas, "
+                f"{row.area_sum:g}",
+                line=row.line,
+                sum=row.area_sum,
+            )
+        ]
+    if not row.has_discrepancy:
         return []
-    total, areas = row.stated_total, sum(row.areas)
+    total, areas = row.stated_total, row.area_sum
     return [
         Notice(
             "import_reference_total",
@@ -798,9 +889,14 @@ def _reference_total_warning(row: ReferenceRow) -> list[Notice]:
     ]
 
 
-def import_reference(data: bytes, file_name: str, db: Path | None = None) -> ImportResult:
-    """Validate a reference-means CSV, then store all its series in one transaction."""
-    return _import_file(read_reference(data), data, file_name, db, _write_references)
+def import_reference(
+    data: bytes, file_name: str, db: Path | None = None, *, fmt: str = FORMAT
+) -> ImportResult:
+    """Validate a reference-means CSV, then store all its series in one transaction.
+
+    `fmt` is the report row's format: 'csv', or 'published' for data/published.
+    """
+    return _import_file(read_reference(data), data, file_name, db, _write_references, fmt)
 
 
 def _write_references(con: Connection, rows: list[ReferenceRow], report_id: int) -> _Written:
@@ -828,12 +924,14 @@ def _write_references(con: Connection, rows: list[ReferenceRow], report_id: int)
 
 
 def _imported_references(con: Connection, row: ReferenceRow) -> list[tuple[int, int, str]]:
-    """Imported series (never ones stated in a report) with this label, framework and year."""
+    """Imported or published series (never ones stated in a report) with this label,
+    framework and year."""
     found = con.execute(
         "SELECT s.reference_id, s.report_id, r.file_name FROM reference_series s "
         "JOIN report r USING (report_id) "
-        "WHERE r.format = ? AND lower(s.label) = lower(?) AND s.framework = ? AND s.year = ?",
-        [FORMAT, row.label, row.framework, row.year],
+        "WHERE r.format IN (SELECT unnest(?)) AND lower(s.label) = lower(?) "
+        "AND s.framework = ? AND s.year = ?",
+        [list(IMPORT_FORMATS), row.label, row.framework, row.year],
     ).fetchall()
     return [(int(a), int(b), str(c)) for a, b, c in found]
 
@@ -863,23 +961,33 @@ def _insert_reference_row(con: Connection, row: ReferenceRow, report_id: int) ->
         con,
         "reference_score",
         ("reference_id", "area", "score"),
-        [(int(result[0]), n, score) for n, score in enumerate(row.areas, start=1)],
+        [(int(result[0]), n, score) for n, score in row.given_areas],
     )
 
 
-# The bundled published results (data/published): file name -> importer.
-PUBLISHED_FILES = {"results.csv": import_scores, "means.csv": import_reference}
+# The bundled published results (data/published): file name -> (validator, importer).
+PUBLISHED_FILES: dict[str, tuple[Callable[[bytes], object], Callable[..., ImportResult]]] = {
+    "results.csv": (read_scores, import_scores),
+    "means.csv": (read_reference, import_reference),
+}
 
 
 def load_published(folder: Path, db: Path | None = None) -> list[ImportResult]:
-    """Import the published results and means in `folder` (a file already stored is a no-op).
+    """Import the published results and means in `folder` (a file already stored is a no-op),
+    their report rows marked with format 'published'.
 
-    Reports win over these rows (the precedence rule), so a published total for an
-    evaluation whose report is stored changes nothing.
+    Both files are validated before either is stored: an error in one
+    (ImportValidationError) stores nothing of either. Reports win over these rows
+    (the precedence rule): a published result for an evaluation whose report is
+    stored changes none of its numbers, and where the two disagree the difference
+    is kept as a discrepancy of kind 'published'.
     """
-    results = []
-    for name, importer in PUBLISHED_FILES.items():
-        path = folder / name
-        if path.is_file():
-            results.append(importer(path.read_bytes(), f"published/{name}", db))
-    return results
+    found = {
+        name: (folder / name).read_bytes() for name in PUBLISHED_FILES if (folder / name).is_file()
+    }
+    for name, data in found.items():
+        PUBLISHED_FILES[name][0](data)
+    return [
+        PUBLISHED_FILES[name][1](data, f"published/{name}", db, fmt=PUBLISHED_FORMAT)
+        for name, data in found.items()
+    ]

@@ -92,6 +92,15 @@ def swedish(errors: list[Notice]) -> list[str]:
 def test_valid_scores_are_stored(empty_db: Path) -> None:
     result = import_scores(case("scores-valid.csv"), "scores-valid.csv", empty_db)
     assert (result.status, result.rows_stored, result.skipped) == ("added", 3, [])
+    [warning] = result.warnings
+    assert (warning.code, warning.fields) == (
+        "import_total_mismatch",
+        {"line": 4, "total": 500.0, "sum": 480.0},
+    )
+    assert text_of(warning) == (
+        "rad 4: total 500 men områdena summerar till 480; den angivna totalen sparas och "
+        "skillnaden sparas som en motsägelse"
+    )
 
     only_total = evaluation(empty_db, "0114", 2021)  # "114" in the file: leading zero restored
     assert only_total["origin"] == "import"
@@ -108,15 +117,18 @@ def test_valid_scores_are_stored(empty_db: Path) -> None:
         "WHERE e.municipality_code = '0780'",
     ) == [(3,)]
 
-    # Kalmar: eight areas of 60 (480) but a stated total of 500 -> stored, with a discrepancy.
+    # Kalmar: eight areas of 60 (480) but a stated total of 500: the total as the source
+    # states it, the sum beside it as a discrepancy (chosen: the total the app shows).
     kalmar = evaluation(empty_db, "0880", 2021)
-    assert kalmar["month"] == 10 and kalmar["total"] == 480 and kalmar["total_line"] == 4
+    assert kalmar["month"] == 10 and kalmar["total"] == 500 and kalmar["total_line"] == 4
+    assert area_scores(empty_db, "0880", 2021) == [60] * 8
     assert rows(
         empty_db,
         "SELECT d.area, d.kind, d.stated, d.chosen, d.line FROM discrepancy d "
         "JOIN evaluation e USING (evaluation_id) WHERE e.municipality_code = '0880'",
-    ) == [(None, "total", 500.0, 480.0, 4)]
+    ) == [(None, "import_total", 480.0, 500.0, 4)]
     assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(1,)]
+    assert rows(empty_db, "SELECT count(*) FROM evaluation WHERE total_computed") == [(0,)]
 
     report = rows(empty_db, "SELECT file_name, format, parser_version, sha256 FROM report")
     assert len(report) == 1
@@ -149,15 +161,17 @@ def test_semicolons_decimal_commas_and_cp1252(empty_db: Path) -> None:
     assert area_scores(empty_db, "1880", 2021) == [61.5, 58.5, 70, 55, 60, 62.25, 64, 66]
     habo = evaluation(empty_db, "0305", 2018)
     assert habo["framework"] == "2010" and habo["total"] == pytest.approx(428.5)
-    assert habo["total_line"] is None  # no total in the file
+    assert habo["total_line"] is None  # no total in the file: the eight areas' sum
+    assert habo["total_computed"] is True and orebro["total_computed"] is False
     assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(0,)]
 
 
 def test_utf8_with_bom_and_quoted_decimal_comma(empty_db: Path) -> None:
     text = f'{HEADER}\nHåbo,2021,,2020,{EIGHT},"400,4",Testdata\n'
     result = import_scores(b"\xef\xbb\xbf" + text.encode("utf-8"), "bom.csv", empty_db)
-    assert result.rows_stored == 1
-    assert evaluation(empty_db, "0305", 2021)["total"] == 400  # within 0.5: no discrepancy
+    assert result.rows_stored == 1 and result.warnings == []
+    # The total as stated; within 0.5 of the areas' 400: rounding, no discrepancy.
+    assert evaluation(empty_db, "0305", 2021)["total"] == 400.4
     assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(0,)]
 
 
@@ -167,6 +181,142 @@ def test_utf8_with_bom_and_quoted_decimal_comma(empty_db: Path) -> None:
 )
 def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
+
+
+# --- partial rows (issue 11 point 1) ----------------------------------------------
+
+
+def area_rows(db: Path, code: str, year: int) -> list[tuple[int, float]]:
+    return rows(
+        db,
+        "SELECT a.area, a.score FROM area_score a JOIN evaluation e USING (evaluation_id) "
+        "WHERE e.municipality_code = ? AND e.year = ? ORDER BY a.area",
+        [code, year],
+    )
+
+
+def test_partial_score_rows_store_only_the_given_areas(empty_db: Path) -> None:
+    """A press release quotes an area or three, or only the total: each row is stored as
+    given; the total is NULL where the row states none and the eight areas are not all there."""
+    text = (
+        f"{HEADER}\n"
+        "Håbo,2021,,2020,,,61,,,,,,,Ett område\n"
+        "Lund,2021,,2020,70,,,55,,,,80,,Tre områden\n"
+        "Örebro,2021,,2020,,,,,,,,,497,Bara total\n"
+        "Sala,2021,,2020,66,,,,,,,,500,Ett område och total\n"
+    )
+    result = import_scores(text.encode(), "delvis.csv", empty_db)
+    assert (result.rows_stored, result.skipped, result.warnings) == (4, [], [])
+    assert area_rows(empty_db, "0305", 2021) == [(3, 61.0)]
+    assert area_rows(empty_db, "1281", 2021) == [(1, 70.0), (4, 55.0), (8, 80.0)]
+    assert area_rows(empty_db, "1880", 2021) == []
+    assert area_rows(empty_db, "1981", 2021) == [(1, 66.0)]
+    stored = rows(
+        empty_db,
+        "SELECT code, total, total_line, total_computed FROM evaluation_detail ORDER BY code",
+    )
+    assert stored == [
+        ("0305", None, None, False),
+        ("1281", None, None, False),
+        ("1880", 497.0, 4, False),
+        ("1981", 500.0, 5, False),
+    ]
+    assert rows(empty_db, "SELECT count(*) FROM discrepancy") == [(0,)]
+    # None of them has all eight areas: none enters a computed mean.
+    assert rows(empty_db, "SELECT count(*) FROM latest_scored_evaluation") == [(0,)]
+
+
+def test_all_eight_areas_and_no_total_sum_to_a_computed_total(empty_db: Path) -> None:
+    text = f"{HEADER}\nHåbo,2021,,2020,50,51,52,53,54,55,56,57.5,,Testdata\n"
+    result = import_scores(text.encode(), "atta.csv", empty_db)
+    assert (result.rows_stored, result.warnings) == (1, [])
+    habo = evaluation(empty_db, "0305", 2021)
+    assert (habo["total"], habo["total_line"], habo["total_computed"]) == (428.5, None, True)
+    assert rows(empty_db, "SELECT total_computed FROM evaluation_detail") == [(True,)]
+    assert rows(empty_db, "SELECT code FROM latest_scored_evaluation") == [("0305",)]
+
+
+def test_a_stated_total_beside_eight_areas_that_differ_is_kept_with_a_discrepancy(
+    empty_db: Path,
+) -> None:
+    text = f"{HEADER}\nHåbo,2021,,2020,{EIGHT},410,Testdata\nLund,2021,,2020,{EIGHT},400.5,y\n"
+    result = import_scores(text.encode(), "summa.csv", empty_db)
+    assert [(w.code, w.fields) for w in result.warnings] == [
+        ("import_total_mismatch", {"line": 2, "total": 410.0, "sum": 400.0})
+    ]
+    assert result.warnings[0] == (
+        "line 2: total 410 but the areas add up to 400; the stated total is kept and the "
+        "difference stored as a discrepancy"
+    )
+    habo = evaluation(empty_db, "0305", 2021)
+    assert (habo["total"], habo["total_computed"]) == (410.0, False)
+    assert rows(
+        empty_db, "SELECT evaluation_id, area, kind, stated, chosen, line FROM discrepancy"
+    ) == [(habo["evaluation_id"], None, "import_total", 400.0, 410.0, 2)]
+    # The warning is stored with the file, code and fields beside the English.
+    [(warnings, notices)] = rows(empty_db, "SELECT warnings, notices FROM report")
+    assert warnings == [str(result.warnings[0])]
+    assert json.loads(notices)[0]["code"] == "import_total_mismatch"
+
+
+def test_a_partial_file_with_one_empty_row_stores_nothing(sample_db_copy: Path) -> None:
+    text = f"{HEADER}\nHåbo,2021,,2020,61,,,,,,,,,x\nLund,2021,,2020,,,,,,,,,,y\n"
+    before = dump(sample_db_copy)
+    with pytest.raises(ImportValidationError) as info:
+        import_scores(text.encode(), "tom.csv", sample_db_copy)
+    [error] = info.value.errors
+    assert (error.code, error.fields) == ("import_no_scores", {"line": 3})
+    assert error == (
+        "line 3: neither area scores nor a total; give at least one area score or a total"
+    )
+    assert dump(sample_db_copy) == before
+
+
+def reference_rows(db: Path, label: str) -> tuple[float | None, list[tuple[int, float]]]:
+    [(reference_id, total)] = rows(
+        db, "SELECT reference_id, total FROM reference_series WHERE label = ?", [label]
+    )
+    scores = rows(
+        db,
+        "SELECT area, score FROM reference_score WHERE reference_id = ? ORDER BY area",
+        [reference_id],
+    )
+    return total, scores
+
+
+def test_partial_means_store_only_the_given_areas(empty_db: Path) -> None:
+    header = REFERENCE_HEADER.replace(",kalla", ",total,kalla")
+    text = (
+        f"{header}\n"
+        "Sverigesnitt,2020,2021,63,,,,,,,,,x\n"
+        "Medel tre,2020,2022,60,,61,,,,,62,,x\n"
+        "Medel total,2020,2023,,,,,,,,,505,x\n"
+        "Medel båda,2020,2024,,64,,,,,,,510,x\n"
+    )
+    result = import_reference(text.encode(), "medel.csv", empty_db)
+    assert (result.rows_stored, result.warnings) == (4, [])
+    assert reference_rows(empty_db, "Sverigesnitt") == (None, [(1, 63.0)])
+    assert reference_rows(empty_db, "Medel tre") == (None, [(1, 60.0), (3, 61.0), (8, 62.0)])
+    assert reference_rows(empty_db, "Medel total") == (505.0, [])
+    assert reference_rows(empty_db, "Medel båda") == (510.0, [(2, 64.0)])
+
+
+def test_a_mean_with_eight_areas_and_no_total_says_its_total_is_their_sum(
+    empty_db: Path,
+) -> None:
+    text = f"{REFERENCE_HEADER}\nSverigesnitt,2020,2021,63,65,73,64,61,59,68,64,x\n"
+    result = import_reference(text.encode(), "snitt.csv", empty_db)
+    [warning] = result.warnings
+    assert (warning.code, warning.fields) == (
+        "import_reference_total_computed",
+        {"line": 2, "sum": 517.0},
+    )
+    assert warning == "line 2: no total given; the total is the sum of the eight areas, 517"
+    assert text_of(warning) == (
+        "rad 2: ingen total angiven; totalen är summan av de åtta områdena, 517"
+    )
+    total, scores = reference_rows(empty_db, "Sverigesnitt")
+    assert total == 517.0 and [score for _, score in scores] == [63, 65, 73, 64, 61, 59, 68, 64]
 
 
 # --- scores: precedence ----------------------------------------------------------
@@ -184,14 +334,26 @@ def test_import_never_overwrites_a_report_but_replaces_a_stated_value(
     assert result.rows_stored + len(result.skipped) == result.data_rows == 2
     line, reason = result.skipped[0]
     assert line == 2 and "Sala 2023" in reason and "sala-2023.txt" in reason
+    # The file's total (470) is not the report's (482): the report wins, the other number
+    # is kept beside it (issue 11 point 5).
     assert (reason.code, reason.fields) == (
-        "import_skipped_report_wins",
-        {"line": 2, "name": "Sala", "year": 2023, "origin": "report", "file": "sala-2023.txt"},
-    )
+        "import_skipped_report_differs",
+        {
+            "line": 2, "name": "Sala", "year": 2023, "origin": "report",
+            "file": "sala-2023.txt", "columns": "total",
+        },
+    )  # fmt: skip
     assert text_of(reason) == (
-        "Sala 2023 finns redan från rapporten sala-2023.txt; en rapport går före en import"
+        "Sala 2023 finns redan från rapporten sala-2023.txt; en rapport går före en import. "
+        "Raden skiljer sig från rapporten i total; skillnaderna sparas som motsägelser"
     )
     assert evaluation(sample_db_copy, "1981", 2023) == sala_2023
+    assert rows(
+        sample_db_copy,
+        "SELECT area, stated, chosen, line, note FROM discrepancy "
+        "WHERE evaluation_id = ? AND kind = 'published'",
+        [sala_2023["evaluation_id"]],
+    ) == [(None, 470.0, 482.0, 2, "Testdata: pressmeddelande")]
 
     assert [line for line, _ in result.replaced] == [3]
     assert text_of(result.replaced[0][1]) == (
@@ -295,11 +457,6 @@ def test_one_bad_row_stores_nothing(sample_db_copy: Path) -> None:
             "kolumn total: 900 ligger utanför 0–800",
         ),
         ("Sala,2021,,2020,,,,,,,,,,x", "import_no_scores", "varken områdespoäng eller total"),
-        (
-            "Sala,2021,,2020,50,50,50,,50,50,,50,400,x",
-            "import_areas_incomplete",
-            "kolumner omrade4, omrade7: värde saknas; ange alla åtta områden",
-        ),
     ],
 )
 def test_each_rule_names_the_row_and_column(row: str, code: str, error: str) -> None:
@@ -433,16 +590,16 @@ def test_bad_reference_file_stores_nothing(sample_db_copy: Path) -> None:
     text = (
         f"{header}\n"
         f"Medel,2020,2022,{EIGHT},x\n"
-        "Medel,2020,2023,50,50,50,50,50,50,50,,x\n"
+        "Medel 2,2020,2023,,,,,,,,,x\n"
         f"Medel,2020,2024,{EIGHT},x\n"
     )
     before = dump(sample_db_copy)
     with pytest.raises(ImportValidationError) as info:
         import_reference(text.encode(), "bad.csv", sample_db_copy)
     errors = info.value.errors
-    assert [e.code for e in errors] == ["import_reference_area_missing", "import_duplicate_label"]
+    assert [e.code for e in errors] == ["import_no_scores", "import_duplicate_label"]
     assert text_of(errors[0]) == (
-        "rad 3, kolumn omrade8: värde saknas; ett medelvärde behöver alla åtta områden"
+        "rad 3: varken områdespoäng eller total; ange minst ett områdes poäng eller totalen"
     )
     assert text_of(errors[1]).startswith('rad 4, kolumn etikett: "Medel" med ramverk 2020')
     assert dump(sample_db_copy) == before
