@@ -51,7 +51,7 @@ for area, name, score in queries.weakest_areas(scores, names, 3):
         for m in models.itertuples():
             st.markdown(role_models.model_line(plain(m.name), m.year, m.score, m.score - score))
             items = "\n".join(f"- {plain(t)}" for t in m.strengths)
-            st.markdown(items or f"- {role_models.no_strengths(m.origin)}")
+            st.markdown(items or f"- {role_models.no_strengths(m.origin, m.published)}")
         st.caption(source_text([row.file_name, *list(models.file_name)]))
 
 st.header(role_models.SUBAREAS_HEADING)

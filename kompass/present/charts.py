@@ -110,9 +110,16 @@ def texts(values: Iterable[object]) -> list[str]:
     return [text(v) for v in values]
 
 
-def short_area_labels(names: list[str], width: int = 22) -> list[str]:
-    """ "1 Samspel mellan…" labels that fit around a radar or under bars."""
-    return [f"{i} {text(shorten(name, width))}" for i, name in enumerate(names, start=1)]
+def short_area_labels(
+    names: list[str], width: int = 22, numbers: Sequence[int] | None = None
+) -> list[str]:
+    """ "1 Samspel mellan…" labels that fit around a radar or under bars.
+
+    `numbers` are the areas' numbers when `names` are not all eight in order
+    (a result that gives some areas only).
+    """
+    numbers = list(numbers) if numbers is not None else list(range(1, len(names) + 1))
+    return [f"{i} {text(shorten(name, width))}" for i, name in zip(numbers, names, strict=True)]
 
 
 def wrapped_area_labels(names: list[str], width: int = 18) -> list[str]:
@@ -160,8 +167,10 @@ def _row_positions(n_rows: int, per_row: int = 1) -> list[float]:
 
 def _names_above(fig: go.Figure, names: list[str], ys: list[float], bold: int = -1) -> None:
     """Each (already escaped) name as a left-aligned line above the bar centred at y."""
-    for i, (name, y) in enumerate(zip(names, ys, strict=True)):
-        fig.add_annotation(
+    # Set once: add_annotation one at a time validates the whole list again each time
+    # (0.1-1.5 s for the 45 labels of a sub-area chart).
+    labels = [
+        go.layout.Annotation(
             text=name,
             x=0,
             xref="paper",
@@ -173,6 +182,9 @@ def _names_above(fig: go.Figure, names: list[str], ys: list[float], bold: int = 
             # Weight, not <b>: the only tags our figures write are <br> and <extra>.
             font=dict(size=13, color=TEXT_COLOR, weight="bold" if i == bold else "normal"),
         )
+        for i, (name, y) in enumerate(zip(names, ys, strict=True))
+    ]
+    fig.update_layout(annotations=[*fig.layout.annotations, *labels])
 
 
 def _row_layout(
@@ -299,8 +311,13 @@ def area_bars_figure(
     name: str,
     mean: list[float | None] | None = None,
     mean_name: str = "Medel",
+    numbers: Sequence[int] | None = None,
 ) -> go.Figure:
-    """Horizontal bars per area (name above), the mean as a stroke, values and differences."""
+    """Horizontal bars per area (name above), the mean as a stroke, values and differences.
+
+    `numbers`: the areas' numbers when only some areas are drawn (a partial
+    result gives no score for the others: they are left out, never drawn as 0).
+    """
     ys = _row_positions(len(area_names))
     fig = go.Figure(
         go.Bar(
@@ -334,7 +351,7 @@ def area_bars_figure(
             hoverinfo="skip",
         )
     )
-    _names_above(fig, short_area_labels(area_names, width=46), ys)
+    _names_above(fig, short_area_labels(area_names, width=46, numbers=numbers), ys)
     return _row_layout(fig, ys[-1] + 0.6, [0, 135], [0, 20, 40, 60, 80, 100], "Poäng (0–100)")
 
 
@@ -636,3 +653,78 @@ def dumbbell_figure(
         fig.add_trace(mean_markers(mean, ys, mean_name))
     _names_above(fig, short_area_labels(area_names, width=46), ys)
     return _row_layout(fig, ys[-1] + 0.6, [0, 118], [0, 20, 40, 60, 80, 100], "Poäng (0–100)")
+
+
+def totals_over_time_figure(
+    points: pd.DataFrame, name: str, color: str, marked_name: str
+) -> go.Figure:
+    """One municipality's total (of 800) per evaluation year, as a line with its values.
+
+    points has year, total, source (raw text: where the value comes from, for
+    the hover) and marked (bool: a published result, drawn as an open diamond
+    in a trace of its own named `marked_name`, so the legend says what it is).
+    Rows without a total are left out: a missing total is not drawn as 0.
+    """
+    df = points.dropna(subset=["total"]).sort_values("year")
+    years = [int(y) for y in df.year]
+    fig = go.Figure(
+        go.Scatter(
+            x=years,
+            y=[float(t) for t in df.total],
+            mode="lines+markers",
+            name=trace_name(name),
+            line=dict(color=color, width=BASE_STYLE.width),
+            marker=dict(size=9, color=color),
+            customdata=texts(df.source),
+            hovertemplate="%{x}: %{y:.0f} av 800<br>%{customdata}<extra></extra>",
+        )
+    )
+    marked = df[df.marked.astype(bool)]
+    if not marked.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=[int(y) for y in marked.year],
+                y=[float(t) for t in marked.total],
+                mode="markers",
+                name=trace_name(marked_name),
+                marker=dict(symbol="diamond-open", size=16, color=MEAN_COLOR, line=dict(width=2.5)),
+                customdata=texts(marked.source),
+                hovertemplate="%{x}: %{y:.0f} av 800<br>%{customdata}<extra></extra>",
+            )
+        )
+    # The values in a row of text above the points, clear of the published diamond.
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=[float(t) + 75 for t in df.total],
+            mode="text",
+            text=[num(t) for t in df.total],
+            textfont=dict(color=TEXT_COLOR),
+            cliponaxis=False,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    low, high = (min(years), max(years)) if years else (2010, 2024)
+    fig.update_xaxes(
+        range=[low - 0.7, high + 0.7],
+        tickvals=years,
+        ticktext=[str(y) for y in years],
+        fixedrange=True,
+        tickfont=dict(color=TEXT_COLOR),
+    )
+    fig.update_yaxes(
+        range=[0, 800],
+        tickvals=[0, 200, 400, 600, 800],
+        title=dict(text="Total (av 800)", font=dict(color=TEXT_COLOR)),
+        fixedrange=True,
+        gridcolor="#E5E5E5",
+        tickfont=dict(color=TEXT_COLOR),
+    )
+    return _layout(
+        fig,
+        320,
+        margin=dict(l=56, r=16, t=24, b=30),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+    )

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kompass.present.strings import ORIGIN, join_words, num
+import pandas as pd
+
+from kompass.present import partial
+from kompass.present.strings import (
+    COMPUTED_TOTAL,
+    MISSING_VALUE,
+    PUBLISHED,
+    genitive,
+    join_words,
+    num,
+)
 
 TITLE = "Utveckling över tid"
 EMPTY_WHAT = "utvecklingen över tid"
@@ -25,10 +35,23 @@ REVISION_WARNING = (
 )
 
 
-def totals_only_caption(rows: Iterable[tuple[int, float, str]]) -> str:
-    """The evaluations known by their total only, from (year, total, origin) rows."""
-    listed = [f"{y} ({num(t)} av 800, {ORIGIN[o]})" for y, t, o in rows]
-    return f"Med bara totalpoäng (visas inte i diagrammet): {join_words(listed)}."
+def totals_only_caption(rows: pd.DataFrame | Iterable[tuple[int, float, str]]) -> str:
+    """The evaluations without all eight area scores, from `queries.evaluations` rows.
+
+    Each says what the source gives: "2014 (450 av 800, publicerat resultat)", or
+    "2016 (område 1 och 3; totalpoäng: uppgift saknas, importerat resultat)".
+    Old callers pass (year, total, origin) tuples.
+    """
+    if not isinstance(rows, pd.DataFrame):
+        rows = pd.DataFrame(list(rows), columns=["year", "total", "origin"])
+    frame = rows.reindex(columns=["year", "total", "origin", "published", "n_areas"])
+    listed = []
+    for r in frame.itertuples(index=False):
+        what = f"{num(r.total)} av 800" if pd.notna(r.total) else f"totalpoäng: {MISSING_VALUE}"
+        if pd.notna(r.n_areas) and int(r.n_areas) > 0:
+            what = f"poäng för {int(r.n_areas)} av 8 områden; {what}"
+        listed.append(f"{int(r.year)} ({what}, {partial.origin_text(str(r.origin), r.published)})")
+    return f"Utan alla åtta områden (visas inte i diagrammet per område): {join_words(listed)}."
 
 
 def too_few_text(name: str, n_evaluations: int) -> str:
@@ -56,3 +79,59 @@ def series_names(name: str, first: int, second: int) -> tuple[str, str]:
 def first_year_source(evaluators: str, first: int) -> str:
     """The earlier evaluation's evaluators sentence with its year before the source."""
     return evaluators.replace("Källa", f"{first}, källa")
+
+
+# --- totals over time (issue 11: published and total-only results count) -------------
+
+TOTALS_HEADING = "Totalpoäng över tid"
+TOTALS_NOTE = (
+    "Varje utvärdering med en totalpoäng, också de som bara är kända genom sin total; "
+    "ramverket reviderades 2019/2020, så totalerna före och efter är inte fullt jämförbara."
+)
+
+
+def totals_points(evals: pd.DataFrame, code: str) -> pd.DataFrame:
+    """`code`'s evaluations with a total, for `charts.totals_over_time_figure`.
+
+    Columns year, total, marked (a published result), source (raw text: where the
+    total comes from, a published result's URL; "summa av områdena" where computed),
+    file_name and published (for the source note).
+    """
+    mine = evals[(evals.code == code) & evals.total.notna()].sort_values("year")
+    rows = mine.reindex(
+        columns=[
+            "year",
+            "total",
+            "origin",
+            "published",
+            "source_note",
+            "total_computed",
+            "file_name",
+        ]
+    )
+    sources = []
+    for r in rows.itertuples(index=False):
+        source = partial.source_of(str(r.origin), r.published, r.source_note)
+        if partial.flag(r.total_computed):
+            source += f"; total: {COMPUTED_TOTAL}"
+        sources.append(source)
+    return pd.DataFrame(
+        {
+            "year": rows.year.astype(int).to_list(),
+            "total": rows.total.astype(float).to_list(),
+            "marked": rows.published.map(partial.flag).to_list(),
+            "source": sources,
+            "file_name": rows.file_name.to_list(),
+            "published": rows.published.map(partial.flag).to_list(),
+        }
+    )
+
+
+def totals_alt(name: str, points: pd.DataFrame) -> str:
+    """The totals-over-time chart in one sentence (`name` raw)."""
+    listed = [f"{int(y)}: {num(t)}" for y, t in zip(points.year, points.total, strict=True)]
+    n_published = int(points.marked.sum())
+    marked = f"; {num(n_published)} av dem {PUBLISHED} (öppen romb)" if n_published else ""
+    return (
+        f"Linjediagram: {genitive(name)} totalpoäng (av 800) per år, {join_words(listed)}{marked}."
+    )

@@ -55,6 +55,8 @@ DISCREPANCY_CODES = {
     "subarea_sum": "delomradessumma",
     "summary_table": "sammanstallning",
     "total": "total",
+    "import_total": "importens_total",
+    "published": "publicerat_resultat",
 }
 
 _KEY = {
@@ -79,13 +81,19 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
             "ursprung": "rapport (utvärderingsrapporten), import (importerat resultat, "
             "t.ex. från kommunens webbplats) eller angiven_i_senare_rapport "
             "(tidigare resultat ur en senare rapports sammanställning)",
-            "total": "totalpoäng 0–800: summan av områdena, annars angiven total",
+            "total": "totalpoäng 0–800: summan av områdena, annars angiven total; tom när "
+            "källan varken anger total eller alla åtta områden (uppgift saknas)",
             "utvarderingsnummer": "kommunens första, andra, … utvärdering, om det anges",
             "intervjuade": "antal intervjuade, om det anges (”ett 40-tal” blir 40)",
             "utvarderare": "utvärderarna, kommaseparerade",
             "kalla": "rapportens filnamn; för import och angivna resultat: källan som angavs",
             "fil": "filen uppgiften lästes från (rapport eller import-CSV)",
             "sha256": "filens SHA-256 (identifierar exakt vilken fil)",
+            "antal_omraden": "hur många av de åtta områdena som har poäng (ett importerat "
+            "eller publicerat resultat kan ange bara några; de andra saknas i omradespoang)",
+            "total_beraknad": "sant när totalen är summan av områdena (källan anger ingen total)",
+            "publicerat": "sant för ett publicerat resultat (data/published): citerat från "
+            "kommunens webbplats eller ett pressmeddelande, källan i kalla",
         },
     ),
     "omradespoang": (
@@ -146,7 +154,10 @@ TABLE_DOCS: dict[str, tuple[str, dict[str, str]]] = {
         {
             **_KEY,
             "omrade": "områdets nummer; tomt för totalen",
-            "typ": "omradets_poang, delomradessumma, sammanstallning eller total",
+            "typ": "omradets_poang, delomradessumma, sammanstallning eller total (rapporten "
+            "motsäger sig själv); importens_total (en importrad: angiven total mot områdenas "
+            "summa); publicerat_resultat (rapporten mot ett publicerat eller importerat "
+            "resultat; rapportens värde gäller)",
             "beskrivning": "vad som skiljer sig",
             "angivet": "värdet som anges",
             "valt": "värdet som används",
@@ -215,7 +226,10 @@ _EVALUATIONS = """
            nullif(array_to_string(e.evaluators, ', '), '') AS utvarderare,
            CASE WHEN e.origin = 'report' THEN r.file_name
                 ELSE coalesce(e.source_note, r.file_name) END AS kalla,
-           r.file_name AS fil, r.sha256
+           r.file_name AS fil, r.sha256,
+           (SELECT count(*) FROM area_score a
+             WHERE a.evaluation_id = e.evaluation_id) AS antal_omraden,
+           e.total_computed AS total_beraknad, r.format = 'published' AS publicerat
     FROM evaluation e
     JOIN municipality m ON m.code = e.municipality_code
     JOIN report r ON r.report_id = e.report_id

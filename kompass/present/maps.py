@@ -30,8 +30,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kompass.domain.geo import simplified_geojson, target_points
+from kompass.present import partial
 from kompass.present.charts import FONT, text
-from kompass.present.strings import num
+from kompass.present.strings import COMPUTED_TOTAL, PUBLISHED, num
 
 NOT_EVALUATED = "#DDDDDD"
 NOT_EVALUATED_LABEL = "Ingen utvärdering"
@@ -48,7 +49,10 @@ MARKER_NAME = "Utvärderad kommun"
 TARGETS_NAME = "Kommuner"
 SEARCH_LABEL = "Sök kommun"
 SEARCH_PLACEHOLDER = "Skriv ett kommunnamn för att öppna profilen"
-FRAME_COLUMNS = ["code", "name", "lat", "lon", "year", "total", "framework"]
+FRAME_COLUMNS = [
+    "code", "name", "lat", "lon", "year", "total", "framework", "published", "source_note",
+    "total_computed",
+]  # fmt: skip
 
 
 def class_color(total: float) -> str:
@@ -80,11 +84,18 @@ def outline(geometry: dict[str, Any]) -> tuple[list[float | None], list[float | 
 
 
 def hover_text(row: Any) -> str:
-    """What hovering a municipality shows: name, year, total, framework (escaped)."""
-    return (
-        f"{text(row.name)} {int(row.year)}<br>Total: {num(row.total, 1)} av 800"
-        f"<br>{text(row.framework)}-ramverket"
-    )
+    """What hovering a municipality shows: name, year, total, framework (escaped); for a
+    published result "publicerat resultat" and its source, for a computed total that it is
+    the sum of the areas (issue 11)."""
+    lines = [
+        f"{text(row.name)} {int(row.year)}",
+        f"Total: {num(row.total, 1)} av 800"
+        + (f" ({COMPUTED_TOTAL})" if partial.flag(getattr(row, "total_computed", None)) else ""),
+        f"{text(row.framework)}-ramverket",
+    ]
+    if partial.flag(getattr(row, "published", None)):
+        lines.append(text(partial.source_of("import", True, getattr(row, "source_note", None))))
+    return "<br>".join(lines)
 
 
 def _fills(label: str, codes: list[str], color: str, shapes: dict[str, Any]) -> go.Scatter:
@@ -215,8 +226,9 @@ def map_figure(
     """Sweden by latest total in classes; not evaluated grey.
 
     frame: `queries.map_frame()` columns (code, name, lat, lon, year, total,
-    framework). geojson: `kompass.domain.geo.simplified_geojson()` for the
-    national map (about 8,000 points instead of 20,000), or `load_geojson()`.
+    framework; published, source_note and total_computed for the hover where present).
+    geojson: `kompass.domain.geo.simplified_geojson()` for the national map (about
+    8,000 points instead of 20,000), or `load_geojson()`.
     targets: `kompass.domain.geo.target_points()`. Clicking a municipality
     selects a point whose customdata is its code (`clicked_code`).
     """
@@ -273,10 +285,15 @@ def map_figure(
 def alt_text(frame: pd.DataFrame) -> str:
     """The map in one sentence, for the caption under it (a text alternative)."""
     done = int(frame.total.notna().sum())
+    published = ""
+    if "published" in frame.columns:
+        n = int(frame[frame.total.notna()].published.map(partial.flag).sum())
+        if n:
+            published = f" ({num(n)} av dem {PUBLISHED}, märkt när du pekar)"
     return (
-        f"Karta över Sveriges {len(frame)} kommuner: {done} med utvärdering, färgade efter "
-        f"senaste totalpoäng (av 800); grå saknar utvärdering. Peka på en kommun för "
-        f"poängen, klicka för profilen."
+        f"Karta över Sveriges {len(frame)} kommuner: {done} med utvärdering{published}, "
+        f"färgade efter senaste totalpoäng (av 800); grå saknar utvärdering. Peka på en "
+        f"kommun för poängen, klicka för profilen."
     )
 
 
@@ -286,7 +303,9 @@ def national_map(frame: pd.DataFrame) -> go.Figure:
     Building takes about 0.3 s at national scale; a rerun of Översikt (or another
     session on the same data) reuses the figure. Treat the result as read-only.
     """
-    rows = tuple(frame[FRAME_COLUMNS].itertuples(index=False, name=None))
+    # A frame from before issue 11 (tests, older callers) lacks the provenance columns.
+    full = frame.reindex(columns=FRAME_COLUMNS)
+    rows = tuple(full.itertuples(index=False, name=None))
     return _national_map(rows)
 
 

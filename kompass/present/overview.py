@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kompass.present.strings import num
+from kompass.present import partial
+from kompass.present.strings import MISSING_VALUE, PUBLISHED, num
 
 TITLE = "Kommunkompassen – Sverige i överblick"
 INTRO = (
@@ -41,3 +42,34 @@ def years_value(evals: pd.DataFrame) -> str:
 
 def area_help(area: int) -> str:
     return f"Område {area} (0–100); namnet beror på ramverket"
+
+
+def ranking_note(ranked: pd.DataFrame) -> str:
+    """RANKING_NOTE, plus which totals are computed and that published results are marked.
+
+    `ranked` is `queries.ranking` (raw text: names from the store, escape for Markdown).
+    """
+    parts = [RANKING_NOTE]
+    if partial.any_published(ranked):
+        parts.append(
+            f"Resultat märkta ”{PUBLISHED}” är citerade från kommunens webbplats eller ett "
+            "pressmeddelande; källan står i kolumnen Källa. En kommun med bara totalpoäng "
+            "placeras efter totalen."
+        )
+    computed = partial.computed_note(ranked)
+    if computed:
+        parts.append(computed)
+    return " ".join(parts)
+
+
+def areas_note(table: pd.DataFrame) -> str:
+    """AREAS_NOTE, plus what an empty bar means when some result lacks area scores."""
+    if MISSING_COLUMN in table.columns and table[MISSING_COLUMN].astype(bool).any():
+        return (
+            f"{AREAS_NOTE} Där källan inte anger ett område är stapeln tom och kolumnen "
+            f"{MISSING_COLUMN} säger ”{MISSING_VALUE}”."
+        )
+    return AREAS_NOTE
+
+
+MISSING_COLUMN = "Saknas"  # tables.MISSING_AREAS

@@ -6,13 +6,19 @@ previous evaluation) and `queries.profile.NeighbourMean`.
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+from typing import Any
 
+import pandas as pd
+import plotly.graph_objects as go
+
+from kompass.present import charts, partial
 from kompass.present.exports import to_csv_bytes
 from kompass.present.printout import SummaryFacts
-from kompass.present.strings import DISCREPANCY, num, signed
+from kompass.present.strings import DISCREPANCY, PUBLISHED, num, signed
 from kompass.queries.profile import NeighbourMean
 
+AREA = "Område"  # the first column of the profile tables (their index on the page)
 SCORE = "Poäng"
 MEAN = "Medel"
 VS_MEAN = "Mot medel"
@@ -109,8 +115,10 @@ def profile_csv(facts: SummaryFacts, neighbours: NeighbourMean | None) -> bytes:
     return to_csv_bytes(table)
 
 
-def source_of(facts: SummaryFacts) -> str:
+def source_of(facts: SummaryFacts, published: bool = False) -> str:
     """Where the evaluation's numbers come from, in words."""
+    if published:
+        return f"{PUBLISHED.capitalize()} ({facts.file_name})"
     if facts.origin == "report":
         return f"SKR:s utvärderingsrapport ({facts.file_name})"
     if facts.origin == "import":
@@ -268,3 +276,94 @@ def bars_alt(facts: SummaryFacts) -> str:
 def subareas_alt(facts: SummaryFacts, n: int) -> str:
     """The sub-area chart in one sentence (its text alternative)."""
     return f"Stapeldiagram: {num(n)} delområden i {heading(facts)}, i procent av maxpoängen."
+
+
+# --- an evaluation the source gives only in part (issue 11) -----------------------------
+
+
+@dataclass(frozen=True)
+class PartialView:
+    """What Kommunprofil shows for a result without all eight area scores.
+
+    notice: which areas the source does not give; total/total_help: the headline
+    figure; table: Område, Poäng ("uppgift saknas" where missing), the mean and
+    the difference where chosen, and the total; figure: bars of the given areas
+    only (None when the source gives no area), alt its text alternative.
+    All text raw: the page makes it inert.
+    """
+
+    notice: str
+    total: str
+    total_help: str | None
+    table: pd.DataFrame
+    figure: go.Figure | None
+    alt: str
+
+
+def partial_view(
+    facts: SummaryFacts,
+    scores: list[float | None],
+    names: list[str],
+    mean: Any = None,
+    total_computed: Any = False,
+) -> PartialView:
+    """`PartialView` of `facts` (its `areas` empty: fewer than eight scores).
+
+    scores: the eight scores, None where missing (`partial.area_values` of
+    `queries.scores_wide`); names: `queries.area_names`; mean: a row of
+    `means.named_means` (scores, total, legend) or None.
+    """
+    mean_scores: list[float | None] = [None] * 8 if mean is None else list(mean.scores)
+    given = partial.given_areas(scores)
+    figure = None
+    if given:
+        figure = charts.area_bars_figure(
+            [float(v) for v in scores if v is not None and not pd.isna(v)],  # = `given`
+            [names[a - 1] for a in given],
+            charts.BASE_STYLE.color,
+            heading(facts),
+            None if mean is None else [mean_scores[a - 1] for a in given],
+            MEAN_LEGEND if mean is None else str(mean.legend),
+            numbers=given,
+        )
+    return PartialView(
+        notice=partial.missing_text(scores, names),
+        total=partial.total_text(facts.total),
+        total_help=partial.total_help(total_computed),
+        table=partial_table(facts, scores, names, mean_scores if mean is not None else None),
+        figure=figure,
+        alt=partial_bars_alt(facts, given, names),
+    )
+
+
+def partial_table(
+    facts: SummaryFacts,
+    scores: list[float | None],
+    names: list[str],
+    mean: list[float | None] | None,
+) -> pd.DataFrame:
+    """One row per area and the total (the index): the score or "uppgift saknas", the mean,
+    the difference."""
+    labels = [f"{a} {n}" for a, n in enumerate(names, start=1)] + ["Totalt (av 800)"]
+    values: list[float | None] = [*scores, facts.total]
+    table = pd.DataFrame({"Område": labels, SCORE: [partial.cell(v) for v in values]})
+    if mean is not None:
+        means_all: list[float | None] = [*mean, facts.mean_total]
+        table[MEAN] = [num(m) for m in means_all]
+        table[VS_MEAN] = [
+            signed(None if v is None or m is None else round(v - m, 1))
+            for v, m in zip(values, means_all, strict=True)
+        ]
+    return table.set_index(AREA)
+
+
+def partial_bars_alt(facts: SummaryFacts, given: list[int], names: list[str]) -> str:
+    """The given areas' bar chart in one sentence."""
+    if not given:
+        return ""
+    shown = partial.area_span(given)
+    word = "område" if len(given) == 1 else "områdena"
+    return (
+        f"Stapeldiagram: {heading(facts)}, poäng för {word} {shown}; källan anger inte "
+        "de övriga områdena, så de saknas i diagrammet."
+    )

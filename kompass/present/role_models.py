@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kompass.present.strings import ORIGIN, num
+from kompass.present.strings import ORIGIN, PUBLISHED, num
 
 TITLE = "Lär av andra"
 INTRO = (
@@ -52,9 +52,11 @@ def model_line(name: str, year: int, score: float, better: float) -> str:
     return f"{name} {year}: {num(score)} poäng ({verdict})"
 
 
-def no_strengths(origin: str) -> str:
+def no_strengths(origin: str, published: bool = False) -> str:
     """The bullet shown when a role model lists no strengths."""
-    # Imported results carry scores only: no report, so no strengths to quote.
+    # Imported and published results carry scores only: no report, no strengths to quote.
+    if published:
+        return f"({PUBLISHED}, ingen rapporttext)"
     if origin == "import":
         return "(importerat resultat, ingen rapporttext)"
     return "(inga styrkor angivna)"

@@ -7,7 +7,7 @@ sentences are shown as Markdown.
 
 from __future__ import annotations
 
-from kompass.present.strings import ORDINAL, join_words, month_year
+from kompass.present.strings import ORDINAL, PUBLISHED, join_words, month_year
 
 BUILDING_STORE = "Bygger databasen från de medföljande rapporterna …"
 REPORTS_UNREADABLE = "De medföljande rapporterna kunde inte läsas."
@@ -35,13 +35,19 @@ def evaluation_sentence(month: int | None, year: int, number: int | None) -> str
     return text + "."
 
 
-def evaluators_sentence(people: list[str], origin: str, file_name: str, source: str) -> str:
+def evaluators_sentence(
+    people: list[str], origin: str, file_name: str, source: str, published: bool = False
+) -> str:
     """ "Utvärderare: A och B. Källa: rapport x.txt." from inert parts.
 
     `source` is the import's source note as inert Markdown (a safe link or
     text), "" when there is none; it is only used for imported results.
+    `published`: a result from data/published ("publicerat resultat", issue 11).
     """
     text = f"Utvärderare: {join_words(people)}. " if people else ""
+    if published:
+        where = f", {source}" if source else ""
+        return text + f"Källa: {PUBLISHED}{where} (data/{file_name})."
     if origin == "report":
         return text + f"Källa: rapport {file_name}."
     if origin == "stated_in_report":

@@ -6,6 +6,7 @@ import math
 from datetime import date
 
 from kompass.errors import KompassError
+from kompass.present.access import TOO_NEW, WRITE_REFUSED
 
 APP_TITLE = "Kommunkompassen – jämförelser"
 # Page titles in the navigation, keyed by the page's URL path ("" is the start page).
@@ -44,6 +45,10 @@ DISCREPANCY = {
     "subarea_sum": "Delområdenas summa skiljer sig från tabellens delsumma",
     "summary_table": "Sammanfattningstabellen skiljer sig från delområdestabellen",
     "total": "Totalen i sammanfattningstabellen skiljer sig från summan av områdena",
+    # Issue 11: an import row's stated total against its areas' sum; a report against a
+    # published or imported result for the same evaluation (the report wins).
+    "import_total": "Den angivna totalen skiljer sig från summan av områdena",
+    "published": "Ett publicerat eller importerat resultat skiljer sig från rapporten",
 }
 MONTHS = [
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -184,6 +189,7 @@ STORE_ERRORS = {
     "store_unavailable": (
         "Databasen{name} kunde inte öppnas. Kontrollera att databasfilen finns och går att läsa."
     ),
+    "store_too_new": TOO_NEW,  # written by a newer kompass (issue 13)
 }
 BUDGET_ERRORS = {
     "seconds": "{what} tog för lång tid att {verb} (över {value} s) och stoppades.",
@@ -191,6 +197,7 @@ BUDGET_ERRORS = {
     "pages": "{what} har för många sidor (över {value}) och lästes inte.",
 }
 OTHER_ERRORS = {
+    "write_refused": WRITE_REFUSED,  # kompass.ui.access.audited (issue 13)
     "export_failed": "Zip-filen kunde inte skapas. Försök igen om en stund.",
 }
 UNKNOWN_ERROR = "Något gick fel ({code}). Försök igen om en stund."
@@ -235,3 +242,16 @@ def ordinal(n: int) -> str:
 def rank_text(rank: int, n_ranked: int, framework: str, as_of: int) -> str:
     """ "3:e av 4 inom 2020-ramverket, per 2023" from `queries.ranking`'s columns."""
     return f"{ordinal(int(rank))} av {int(n_ranked)} inom {framework}-ramverket, per {int(as_of)}"
+
+
+# --- partial and published results (issue 11) ----------------------------------------------
+
+# A table cell whose value the source does not give (an import or a published result may
+# give some areas only, or only the total): never a zero, never an empty cell.
+MISSING_VALUE = "uppgift saknas"
+# A result quoted from a municipality's page or a press release (data/published).
+PUBLISHED = "publicerat resultat"
+# Where a chart's or table's source note names the bundled published results.
+PUBLISHED_SOURCES = "publicerade resultat (data/published)"
+# A total the source does not state: the sum of its eight areas (evaluation.total_computed).
+COMPUTED_TOTAL = "summa av områdena"

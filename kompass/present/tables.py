@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from kompass.present import means
-from kompass.present.strings import num, rank_text, signed
+from kompass.present import means, partial
+from kompass.present.strings import COMPUTED_TOTAL, MISSING_VALUE, num, rank_text, signed
 from kompass.queries import AREAS
 
 # Columns that hold years or codes: shown as they are ("2023", "1981"), never as counts.
@@ -24,20 +24,23 @@ AS_IS_TIDY = {"ar", "folkmangd_ar", "kommunkod", "lanskod", "kod", "rad", "ramve
 SIGNED = ("Skillnad", "Förändring", "Avstånd")
 
 
-def formatted(table: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
+def formatted(table: pd.DataFrame, keep: Sequence[str] = (), missing: str = "") -> pd.DataFrame:
     """Every number as Swedish text: "42,2", "1\u00a0234", "+2,8"; years and codes as they are.
 
     For st.table and st.dataframe alike, so no grid shows "595.0" or "18340" (the
     grid's screen-reader copy reads the cell values, so text is what it reads too).
     Columns in `keep` stay numbers, e.g. for a ProgressColumn (give it format "%.0f").
+    A missing value reads `missing` ("–" unless given; the Data page's stored tables
+    say `strings.MISSING_VALUE`, "uppgift saknas", issue 11).
     """
+    empty = missing or MISSING
     out = table.copy()
     for col in out.columns:
         if col not in keep and _numeric(out[col]):
-            out[col] = [_text(col, v) for v in out[col]]
+            out[col] = [empty if _missing(v) else _text(col, v) for v in out[col]]
         elif out[col].dtype == object:
             # A grid shows a missing text as "None": Swedish readers get "–".
-            out[col] = [MISSING if _missing(v) else v for v in out[col]]
+            out[col] = [empty if _missing(v) else v for v in out[col]]
     return out
 
 
@@ -192,7 +195,36 @@ def ranking_table(ranked: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
     table["Profil"] = [
         f"/profil?kommun={c}&ar={y}" for c, y in zip(ranked.code, ranked.year, strict=True)
     ]
+    table[SOURCE] = ranking_sources(ranked)
+    table[MISSING_AREAS] = [
+        missing_areas_text(partial.area_values(wide, int(i))) for i in ranked.evaluation_id
+    ]
     return table
+
+
+SOURCE = "Källa"  # ranking_table: where each result comes from
+MISSING_AREAS = "Saknas"  # ranking_table: the areas a partial result does not give
+
+
+def ranking_sources(ranked: pd.DataFrame) -> list[str]:
+    """Per row of `queries.ranking`: "utvärderingsrapport", or "publicerat resultat: URL"
+    (the URL as text), with "total: summa av områdena" where the total is computed."""
+    rows = ranked.reindex(columns=["origin", "published", "source_note", "total_computed"])
+    out = []
+    for r in rows.itertuples(index=False):
+        text = partial.source_of(str(r.origin), r.published, r.source_note)
+        if partial.flag(r.total_computed):
+            text += f" (total: {COMPUTED_TOTAL})"
+        out.append(text)
+    return out
+
+
+def missing_areas_text(scores: Sequence[float | None]) -> str:
+    """ "uppgift saknas: O2–O8" for a result without some area scores, else ""."""
+    missing = partial.missing_areas(scores)
+    if not missing:
+        return ""
+    return f"{MISSING_VALUE}: {partial.area_span(missing, prefix='O')}"
 
 
 def ranking_texts(ranked: pd.DataFrame) -> list[str]:

@@ -40,8 +40,13 @@ def evaluations(db: Path) -> pd.DataFrame:
     Columns: evaluation_id, code, name, county_name, kommungrupp_code,
     kommungrupp_name, population, population_year, year, month, framework,
     origin, evaluation_number, interviewees, evaluators, total (sum of the
-    area scores from the sub-area tables, or a stated total), n_areas,
-    file_name (the report), source_note.
+    area scores from the sub-area tables, or a stated total; NULL for an import
+    that gives neither a total nor all eight areas), n_areas (how many of the
+    eight areas have a score: an import may give any subset), file_name (the
+    report), source_note (an import's `kalla`: for a published result its URL),
+    total_computed (an import gave all eight areas and no total: the total is
+    their sum), published (a result from data/published, report.format
+    'published').
     """
     return _frame(
         db,
@@ -51,7 +56,8 @@ def evaluations(db: Path) -> pd.DataFrame:
                d.year, d.month, d.framework, d.origin, d.evaluation_number, d.interviewees,
                d.evaluators, d.total, d.source_note, d.file_name, d.sha256, d.format,
                (SELECT count(*) FROM area_score a
-                 WHERE a.evaluation_id = d.evaluation_id) AS n_areas
+                 WHERE a.evaluation_id = d.evaluation_id) AS n_areas,
+               d.total_computed, d.published
         FROM evaluation_detail d
         ORDER BY d.name, d.year
         """,
@@ -63,7 +69,8 @@ def area_scores(db: Path, evaluation_ids: list[int] | None = None) -> pd.DataFra
 
     Columns: evaluation_id, code, name, year, framework, area, area_name
     (canonical name in the evaluation's generation), score (0–100, chosen by
-    the rule in DESIGN.md), line (report line), stated_score, file_name.
+    the rule in DESIGN.md), line (report line), stated_score, file_name, origin,
+    published. Only the areas a source gives have a row (an import may give some).
     """
     where = ""
     params: list[Any] = []
@@ -77,7 +84,8 @@ def area_scores(db: Path, evaluation_ids: list[int] | None = None) -> pd.DataFra
 
 _AREA_SQL = """
     SELECT a.evaluation_id, a.code, a.name, a.year, a.framework,
-           a.area, a.area_name, a.score, a.line, a.stated_score, a.file_name, a.origin
+           a.area, a.area_name, a.score, a.line, a.stated_score, a.file_name, a.origin,
+           a.published
     FROM area_score_detail a
     {where}
     ORDER BY a.name, a.year, a.area
@@ -126,8 +134,8 @@ def reference_means(db: Path, framework: str | None = None) -> pd.DataFrame:
     From the view `reference_detail`. Columns: reference_id, label (as the
     source states it), framework, year (of the series, e.g. 2020 in "Medel
     2020-"), n_municipalities (if stated), total, source_note, file_name,
-    format (text|pdf: a report's summary table; csv: an import), line,
-    report_name and report_year (the evaluation the report is about; None
+    format (text|pdf: a report's summary table; csv: an import; published:
+    data/published), line, report_name and report_year (the evaluation the report is about; None
     for an import), area, score.
     """
     where = "WHERE s.framework = ?" if framework else ""
@@ -185,8 +193,10 @@ def mean_options(db: Path, framework: str) -> pd.DataFrame:
     names them.
     """
     refs = reference_means(db, framework)
-    stated = refs[refs.format != IMPORT_FORMAT]
-    imported = refs[refs.format == IMPORT_FORMAT]
+    # Published means (data/published) are imports too: a source, not a report's table.
+    from_file = refs.format.isin([IMPORT_FORMAT, PUBLISHED_FORMAT])
+    stated = refs[~from_file]
+    imported = refs[from_file]
     rows = _stated_options(stated, framework) + _imported_options(imported, framework)
     rows += _computed_option(db, framework)
     # Counts and years as whole numbers, with <NA> where unknown.
@@ -200,6 +210,7 @@ MEAN_COLUMNS = [
 ]  # fmt: skip
 _COUNT_COLUMNS = ("year", "n", "n_reports", "report_year", "first_year", "last_year")
 IMPORT_FORMAT = "csv"  # report.format of an imported file (store.imports.FORMAT)
+PUBLISHED_FORMAT = "published"  # report.format of a file loaded from data/published
 
 
 def _series(refs: pd.DataFrame) -> list[dict[str, Any]]:
@@ -500,12 +511,17 @@ def map_frame(db: Path) -> pd.DataFrame:
     """All 290 municipalities with their latest evaluation (NaN where none).
 
     Columns: code, name, county_name, lat, lon (centroid), year, total, framework,
-    origin, file_name.
+    origin, file_name, published, source_note, total_computed, n_areas. Evaluations
+    known by their total only count; those without a total (an import giving some
+    areas only) do not.
     """
     munis = municipalities(db)[["code", "name", "county_name", "lat", "lon"]]
     evals = evaluations(db)
     latest = latest_evaluations(evals[evals.total.notna()], with_areas=False)
-    cols = ["code", "year", "total", "framework", "origin", "file_name"]
+    cols = [
+        "code", "year", "total", "framework", "origin", "file_name", "published",
+        "source_note", "total_computed", "n_areas",
+    ]  # fmt: skip
     return munis.merge(latest[cols], on="code", how="left")
 
 
@@ -567,7 +583,8 @@ def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataF
 
     Columns: evaluation_id, code, name, year, score, strengths (list of the
     report's strengths for that area; empty for an imported result), file_name,
-    origin. The municipality itself is left out.
+    origin, published (a result from data/published). The municipality itself is
+    left out; only evaluations with all eight areas take part.
     """
     evals = evaluations(db)
     me = evals[evals.evaluation_id == evaluation_id].iloc[0]
@@ -591,6 +608,7 @@ def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataF
                 "strengths": list(mine.text),
                 "file_name": r.file_name,
                 "origin": r.origin,
+                "published": bool(r.published),
             }
         )
     return pd.DataFrame(rows, columns=_ROLE_MODEL_COLUMNS)
@@ -598,6 +616,7 @@ def role_models(db: Path, evaluation_id: int, area: int, k: int = 3) -> pd.DataF
 
 _ROLE_MODEL_COLUMNS = [
     "evaluation_id", "code", "name", "year", "score", "strengths", "file_name", "origin",
+    "published",
 ]  # fmt: skip
 
 
