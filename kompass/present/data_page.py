@@ -18,7 +18,7 @@ INTRO = (
     "Rapporterna som finns i databasen, var varje siffra kommer ifrån, nedladdningar av alla "
     "tabeller och uppladdning av nya rapporter och publicerade resultat."
 )
-TABS = ["Rapporter", "Ladda ner", "Ladda upp rapport", "Importera resultat"]
+TABS = ["Rapporter", "Ladda ner", "Ladda upp rapport", "Importera resultat", "Klistra in resultat"]
 
 # Tab "Rapporter"
 NO_REPORTS = "Inga rapporter ännu. Ladda upp en rapport under fliken ”Ladda upp rapport”."
