@@ -81,10 +81,27 @@ def use_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 # gets one Chromium, each test a fresh page. Playwright is imported only when used.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from tests.helpers.browser import chromium
+    from tests.helpers.browser import CHROMIUM, NO_CHROMIUM, chromium
 
+    if CHROMIUM is None:  # a browser test without `needs_chromium` skips all the same
+        pytest.skip(NO_CHROMIUM)
     with chromium() as b:
         yield b
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly, after the results, that the browser tests did not run and how to run them."""
+    from tests.helpers.browser import NO_CHROMIUM
+
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if NO_CHROMIUM in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep("=", "browser tests skipped", yellow=True, bold=True)
+        terminalreporter.write_line(
+            f"Browser tests skipped: Chromium not found ({len(skipped)} tests). Install it with "
+            "`sudo make chromium` (Debian) and run make test again."
+        )
 
 
 @pytest.fixture

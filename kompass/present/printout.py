@@ -5,26 +5,26 @@
 strongest area and largest improvement, rank), `summary_sentences` says it
 in Swedish, `summary_html` lays it out as one standalone HTML file for A4
 (chart as inline SVG, no external resources) and `radar_png` draws the
-radar for slides. Chart images go through kaleido, which drives the local
-Chromium; a failure there becomes a `PrintoutError` with a Swedish message.
-No Streamlit here.
+radar for slides. Both charts are SVG drawn in Python (`present.svg`); the
+PNG is that SVG rasterised by resvg in this process: no browser on the
+server (issue 12). A chart that cannot be drawn becomes a `PrintoutError`
+with a Swedish message. No Streamlit here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
-import os
-import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from kompass import queries
-from kompass.present import charts, means, tables
+from kompass import queries, store
+from kompass.present import charts, means, svg, tables
 from kompass.present.strings import (
     ORDINAL,
     ORIGIN,
@@ -374,31 +374,72 @@ def _rank_sentence(f: SummaryFacts) -> str:
 
 # ---------------------------------------------------------------------------- charts
 
+# Drawn at the size it is shown at on A4 (180 mm wide at 96 px/inch), so fonts keep their size.
+PAGE_CHART_SIZE = (680, 350)
+PAGE_CHART_FONT = 11
+KEY_HEADING = "Områden"
 
-def radar_chart(facts: SummaryFacts, color: str, height: int = 460) -> go.Figure:
-    """This evaluation (filled), the mean (dashed) and the previous evaluation (dotted)."""
+
+def radar_lines(facts: SummaryFacts, color: str) -> list[svg.Line]:
+    """This evaluation (filled), the mean (dashed) and the previous evaluation (dotted).
+
+    Styled as on Kommunprofil's radar (`charts.series_styles`): the previous
+    evaluation as the first peer, the mean in grey with open markers.
+    """
     if not facts.areas:
         raise PrintoutError(
             f"För {facts.name} {facts.year} finns bara totalpoängen, inte poäng per område, "
             "så något spindeldiagram kan inte ritas."
         )
-    # Names and labels go in raw: charts.radar_figure escapes what plotly would read as tags.
-    scores = [a.score for a in facts.areas]
-    series = [charts.Series(f"{facts.name} {facts.year}", list(scores), color, fill=True)]
+    styles = charts.series_styles("base", ["previous"], with_mean=True)
+    base = dataclasses.replace(styles["base"], color=color)
+    lines = [_line(f"{facts.name} {facts.year}", [a.score for a in facts.areas], base, True)]
     if facts.mean_label is not None and any(a.mean is not None for a in facts.areas):
-        means = [a.mean for a in facts.areas]
-        series.append(
-            charts.Series(
-                facts.mean_legend or facts.mean_label, means, charts.MEAN_COLOR, dash="dash"
-            )
-        )
+        name = charts.shorten(facts.mean_legend or facts.mean_label, charts.NAME_WIDTH)
+        lines.append(_line(name, [a.mean for a in facts.areas], styles[charts.MEAN_KEY]))
     if facts.has_area_changes:
         before = [a.previous for a in facts.areas]
-        series.append(charts.Series(f"{facts.name} {facts.previous_year}", before, color, "dot"))
-    fig = charts.radar_figure(series, [a.name for a in facts.areas], height=height)
-    # Radial ticks between areas 1 and 8, clear of the axis labels at the top.
-    fig.update_polars(radialaxis=dict(angle=112.5, tickangle=112.5, tickfont=dict(color="#666666")))
-    return fig
+        name = f"{facts.name} {facts.previous_year}"
+        lines.append(_line(name, before, styles["previous"]))
+    return lines
+
+
+def _line(
+    name: str, scores: list[float | None], style: charts.Style, fill: bool = False
+) -> svg.Line:
+    return svg.Line(name, scores, style.color, style.dash, fill, style.symbol, style.width)
+
+
+def radar_alt(facts: SummaryFacts) -> str:
+    """The chart in one sentence, for screen readers."""
+    label = f"Spindeldiagram: poäng per område (0–100) för {facts.name} {facts.year}"
+    if facts.mean_label:
+        label += f", {facts.mean_label}"
+    if facts.has_area_changes:
+        label += f" och {facts.name} {facts.previous_year}"
+    return label
+
+
+def page_svg(facts: SummaryFacts, color: str) -> str:
+    """The radar for the printed page: numbered spokes, areas and legend to the right."""
+    radar = svg.Radar(
+        radar_lines(facts, color), [a.name for a in facts.areas], key_heading=KEY_HEADING
+    )
+    return svg.radar_svg(radar, *PAGE_CHART_SIZE, font=PAGE_CHART_FONT)
+
+
+def slide_svg(facts: SummaryFacts, color: str, width: int = 1200, height: int = 900) -> str:
+    """The radar sized for a slide: title on top, the source line at the bottom."""
+    radar = svg.Radar(
+        radar_lines(facts, color),
+        [a.name for a in facts.areas],
+        title=f"{facts.title}: poäng per område (0–100)",
+        note=_source_line(facts),
+        description=radar_alt(facts),
+        key_heading=KEY_HEADING,
+    )
+    scale = min(width / 4, height / 3) / 300  # 1.0 at 1200 × 900
+    return svg.radar_svg(radar, width, height, font=max(9.0, 18 * scale))
 
 
 def municipality_color(db: Path, code: str) -> str:
@@ -415,88 +456,58 @@ def radar_png(
     height: int = 900,
 ) -> bytes:
     """The radar as a PNG for slides, with its title and source line in the image."""
-    facts = summary_facts(db, code, year, mean_key)
-    fig = slide_figure(facts, municipality_color(db, code), width, height)
-    return _to_image(fig, "png", width, height)
+    with store.reading(db):  # the queries share one read-only connection
+        facts = summary_facts(db, code, year, mean_key)
+    return slide_png(facts, municipality_color(db, code), width, height)
 
 
-def slide_figure(facts: SummaryFacts, color: str, width: int, height: int) -> go.Figure:
-    """The radar sized for a slide: title on top, legend and source line at the bottom."""
-    scale = min(width / 4, height / 3) / 300  # 1.0 at 1200 × 900
-    font = max(9, round(18 * scale))
-    source = _wrap(_source_line(facts), int(width / (0.5 * 0.8 * font)) - 4)
-    n_lines = source.count("<br>") + 1
-    margin = dict(
-        l=round(30 * scale),
-        r=round(30 * scale),
-        t=round(120 * scale),
-        b=round((130 + 24 * n_lines) * scale),
-    )
-    fig = radar_chart(facts, color, height=height)
-    fig.update_layout(
-        width=width,
-        font=dict(size=font),
-        margin=margin,
-        title=dict(
-            text=escape_text(f"{facts.title}: poäng per område (0–100)"),
-            x=0.5,
-            xanchor="center",
-            y=1 - 30 * scale / height,
-            yanchor="top",
-            font=dict(size=round(font * 1.3)),
-        ),
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=0, yanchor="top"),
-    )
-    fig.update_layout(legend_y=-78 * scale / (height - margin["t"] - margin["b"]))
-    fig.add_annotation(
-        text=source,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0,
-        xanchor="center",
-        yanchor="bottom",
-        yshift=-(margin["b"] - round(12 * scale)),
-        showarrow=False,
-        font=dict(size=round(font * 0.75), color="#555555"),
-    )
-    return fig
-
-
-def _wrap(text: str, width: int) -> str:
-    """Escaped text broken into lines for a plotly annotation."""
-    return "<br>".join(escape_text(line) for line in textwrap.wrap(text, max(width, 20)))
-
-
-# Chromium that kaleido starts for an image must not reach the internet. Kaleido's page
-# loads MathJax from a CDN unless told not to (plotly's pio.defaults.mathjax cannot: it
-# passes only a truthy value on), and Chromium itself calls Google and its start page in
-# the background; a proxy on a closed local port stops those. CHOREO_PROXY_SERVER (the
-# variable of kaleido's browser driver, choreographer) chooses another proxy.
-NO_NETWORK_PROXY = "http://127.0.0.1:9"
-
-
-def kaleido_options() -> dict[str, Any]:
-    """Options for `kaleido.Kaleido` in every export: no MathJax, no direct network access."""
-    return {
-        "mathjax": False,
-        "proxy_server": os.environ.get("CHOREO_PROXY_SERVER") or NO_NETWORK_PROXY,
-    }
-
-
-def _to_image(fig: go.Figure, fmt: str, width: int, height: int) -> bytes:
-    """One kaleido call; any failure of kaleido or Chromium becomes a PrintoutError."""
-    import kaleido
-
-    opts = {"format": fmt, "width": width, "height": height, "scale": 1}
+def slide_png(
+    facts: SummaryFacts, color: str = charts.BASE_COLOR, width: int = 1200, height: int = 900
+) -> bytes:
+    """`slide_svg` rasterised by resvg in this process (`svg.to_png`): no browser, well
+    under a second; pass facts a page already has (`summary_facts`) to skip the queries."""
+    drawing = slide_svg(facts, color, width, height)
     try:
-        return bytes(kaleido.calc_fig_sync(fig.to_dict(), opts=opts, kopts=kaleido_options()))
-    except Exception as exc:  # kaleido raises many kinds (browser missing, timeout, …)
+        return svg.to_png(drawing)
+    except Exception as exc:  # resvg reports its own kinds of error
         raise PrintoutError(
-            "Diagrammet kunde inte ritas som bild. Bildexporten (kaleido) behöver "
-            "webbläsaren Chromium; installera den (t.ex. apt-get install chromium) och "
-            f"försök igen. Tekniskt fel: {type(exc).__name__}: {exc}"
+            f"Diagrammet kunde inte ritas som bild. Tekniskt fel: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def printout_seconds(
+    db: Path, code: str | None = None, year: int | None = None
+) -> dict[str, float | str]:
+    """Seconds for the print page and the PNG, for `kompass bench`.
+
+    The evaluation is `code` in `year`, else the store's first with area
+    scores. `first_html_s`/`first_png_s`: `summary_html` and `radar_png`, each
+    with its own queries (in a fresh process: the first time, store opened and
+    resvg loaded); `drawing_s`: both from facts already at hand (`page_html` +
+    `slide_png`, what a page holding `summary_facts` pays); `again_*`: repeated.
+    """
+    if code is None or year is None:
+        code, year = _first_with_areas(queries.evaluations(db))
+    out: dict[str, float | str] = {"evaluation": f"{code} {year}"}
+
+    def timed(key: str, work: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        work()
+        out[key] = round(time.perf_counter() - start, 3)
+
+    for run in ("first", "again"):
+        timed(f"{run}_html_s", lambda: summary_html(db, code, year))
+        timed(f"{run}_png_s", lambda: radar_png(db, code, year))
+    facts = summary_facts(db, code, year)
+    timed("drawing_s", lambda: (page_html(facts), slide_png(facts)))
+    return out
+
+
+def _first_with_areas(evals: pd.DataFrame) -> tuple[str, int]:
+    full = evals[evals.n_areas >= 8].sort_values(["code", "year"])
+    if full.empty:
+        raise PrintoutError("Databasen har ingen utvärdering med poäng per område.")
+    return str(full.code.iloc[0]), int(full.year.iloc[0])
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -507,35 +518,18 @@ def summary_html(
 ) -> str:
     """One standalone HTML page (A4, opens offline) summarising the evaluation.
 
-    The radar is drawn by kaleido (one call, a few seconds) and embedded as
-    inline SVG; everything else is text. `made` is the date printed on the page.
+    The radar is inline SVG drawn in Python (`page_svg`); the reader's browser
+    draws it, nothing on the server does. `made` is the date printed on the page.
     """
-    facts = summary_facts(db, code, year, mean_key)
-    svg = None
-    if facts.areas:
-        fig = page_figure(facts, municipality_color(db, code))
-        svg = _to_image(fig, "svg", *PAGE_CHART_SIZE).decode("utf-8")
-    return summary_page(facts, svg, made or date.today())
+    with store.reading(db):  # the queries share one read-only connection
+        facts = summary_facts(db, code, year, mean_key)
+    return page_html(facts, municipality_color(db, code), made)
 
 
-# Drawn at the size it is shown at on A4 (180 mm wide at 96 px/inch), so fonts keep their size.
-PAGE_CHART_SIZE = (680, 350)
-
-
-def page_figure(facts: SummaryFacts, color: str) -> go.Figure:
-    """The radar for the printed page: small fonts, legend in one row at the bottom."""
-    width, height = PAGE_CHART_SIZE
-    margin = dict(l=20, r=20, t=40, b=62)
-    plot_height = height - margin["t"] - margin["b"]
-    fig = radar_chart(facts, color, height=height)
-    fig.update_layout(
-        width=width,
-        font=dict(size=11),
-        margin=margin,
-        # Below the two-line label of area 5 (about 36 px under the circle).
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-36 / plot_height, yanchor="top"),
-    )
-    return fig
+def page_html(facts: SummaryFacts, color: str = charts.BASE_COLOR, made: date | None = None) -> str:
+    """`summary_html` from facts a page already has (no queries; a few milliseconds)."""
+    chart = page_svg(facts, color) if facts.areas else None
+    return summary_page(facts, chart, made or date.today())
 
 
 def escape_text(text: object) -> str:
@@ -544,9 +538,9 @@ def escape_text(text: object) -> str:
 
 
 def summary_page(facts: SummaryFacts, chart_svg: str | None, made: date) -> str:
-    """The page around an already drawn chart (inline SVG from kaleido, trusted)."""
+    """The page around an already drawn chart (inline SVG from `page_svg`, trusted)."""
     items = "\n".join(f"<li>{escape_text(s)}</li>" for s in summary_sentences(facts))
-    chart = "" if chart_svg is None else _figure(facts, _strip_prolog(chart_svg))
+    chart = "" if chart_svg is None else _figure(facts, chart_svg)
     return _PAGE.format(
         title=escape_text(facts.title),
         meta=escape_text(_meta_line(facts)),
@@ -562,18 +556,9 @@ def summary_page(facts: SummaryFacts, chart_svg: str | None, made: date) -> str:
     )
 
 
-def _strip_prolog(svg: str) -> str:
-    start = svg.find("<svg")
-    return svg[start:] if start > 0 else svg
-
-
-def _figure(facts: SummaryFacts, svg: str) -> str:
-    label = f"Spindeldiagram: poäng per område (0–100) för {facts.name} {facts.year}"
-    if facts.mean_label:
-        label += f", {facts.mean_label}"
-    if facts.has_area_changes:
-        label += f" och {facts.name} {facts.previous_year}"
-    return f'<figure class="chart" role="img" aria-label="{escape_text(label)}">{svg}</figure>'
+def _figure(facts: SummaryFacts, chart_svg: str) -> str:
+    label = escape_text(radar_alt(facts))
+    return f'<figure class="chart" role="img" aria-label="{label}">{chart_svg}</figure>'
 
 
 def _meta_line(f: SummaryFacts) -> str:
@@ -598,7 +583,7 @@ def _source_line(f: SummaryFacts) -> str:
     if f.origin != "report":
         extra.append(f"Utvärderingen {f.year}: {ORIGIN.get(f.origin, f.origin)}.")
     if f.mean_label is not None:
-        extra.append(f"Medelvärde: {f.mean_label}, {f.mean_source}.")
+        extra.append(f"Medelvärde: {f.mean_label}, {str(f.mean_source).rstrip('.')}.")
     if f.previous_year is not None and f.previous_origin is not None:
         origin = ORIGIN.get(f.previous_origin, f.previous_origin)
         where = f" ({f.previous_file_name})" if f.previous_file_name else ""

@@ -2,7 +2,9 @@
 
 Shared by tests/test_browser.py, tests/test_concurrency.py and
 tests/test_safety.py. Browser tests skip only when no chromium binary exists
-(`needs_chromium`); CI installs Debian's chromium (`make chromium`).
+or KOMPASS_NO_BROWSER=1 hides it (`needs_chromium`; tests/conftest.py says so
+at the end of the run); `make test` and CI install Debian's chromium when they
+can (`make chromium`).
 Screenshots go to screenshots/ (git-ignored) for a person to look at.
 """
 
@@ -25,7 +27,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "data" / "reports"
 SHOTS = ROOT / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# KOMPASS_NO_BROWSER=1 hides an installed Chromium: the run a machine without one gets.
+CHROMIUM = (
+    None
+    if os.environ.get("KOMPASS_NO_BROWSER", "") not in ("", "0")
+    else (shutil.which("chromium") or shutil.which("chromium-browser"))
+)
+NO_CHROMIUM = "Chromium not found (install: sudo make chromium)"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -34,9 +42,7 @@ CHROMIUM_ARGS = [
 CHART = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
 EXCEPTION = "[data-testid=stException]"
 
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no chromium binary (install: make chromium)"
-)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 
 
 def _free_port() -> int:

@@ -1,25 +1,23 @@
 """The profile print-out (issue 4): facts, Swedish sentences, standalone HTML and the PNG.
 
-Only two tests draw images with kaleido (the HTML's SVG and the PNG, one call
-each, module-scoped); everything else checks data and text.
+The radar is SVG drawn in Python and the PNG is that SVG through resvg: no
+test here needs a browser (issue 12). The drawing itself is tested in
+test_printout_svg.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import html
 import io
+import json
+import os
 import re
-import shutil
-import socketserver
-import threading
-import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -29,10 +27,8 @@ from kompass.present.printout import PrintoutError, SummaryFacts
 SALA, BURLOV, LUND = "1981", "1231", "1281"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-needs_chromium = pytest.mark.skipif(
-    shutil.which("chromium") is None,
-    reason="kaleido needs Chromium on PATH to draw images (apt-get install chromium)",
-)
+SVG = "{http://www.w3.org/2000/svg}"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +38,6 @@ def sala(sample_db: Path) -> SummaryFacts:
 
 @pytest.fixture(scope="module")
 def sala_html(sample_db: Path) -> str:
-    if shutil.which("chromium") is None:
-        pytest.skip("kaleido needs Chromium on PATH to draw the chart (apt-get install chromium)")
     return printout.summary_html(sample_db, SALA, 2023, made=date(2025, 3, 14))
 
 
@@ -159,7 +153,7 @@ def test_total_only_evaluation_gives_valid_sentences_and_page(sala: SummaryFacts
     page = printout.summary_page(facts, None, date(2025, 3, 14))
     assert "482 av 800" in page and "<table" not in page and "<svg" not in page
     with pytest.raises(PrintoutError, match="bara totalpoängen"):
-        printout.radar_chart(facts, "#0072B2")
+        printout.radar_lines(facts, "#0072B2")
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -230,9 +224,24 @@ def test_names_and_report_text_are_escaped(sala: SummaryFacts) -> None:
     assert "<script" not in page and "<img" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; fick 482 av 800" in page
     assert "&lt;b&gt;Arbetsliv&lt;/b&gt;" in page
-    # Plotly reads tags in trace names: the chart gets them escaped too.
-    fig = printout.radar_chart(evil, "#0072B2")
-    assert fig.data[0].name == "&lt;script&gt;alert(1)&lt;/script&gt; 2023"
+    # The chart shows them as text too: the SVG parses and holds no element of theirs.
+    chart = _svg(printout.page_svg(evil, "#0072B2"))
+    assert {e.tag for e in chart.iter()} <= SVG_TAGS
+    assert "<script>alert(1)</script> 2023" in _texts(chart)
+    assert "<b>Arbetsliv</b>" in _texts(chart)
+
+
+SVG_TAGS = {SVG + t for t in ("svg", "title", "rect", "circle", "line", "polygon", "polyline",
+                              "text", "tspan", "g")}  # fmt: skip
+
+
+def _svg(text: str) -> ET.Element:
+    return ET.fromstring(text)
+
+
+def _texts(root: ET.Element) -> list[str]:
+    """Each <text> element's content, its lines joined by a space."""
+    return [" ".join(" ".join(t.itertext()).split()) for t in root.iter(SVG + "text")]
 
 
 def test_radar_shows_every_stored_string_as_text_once(sala: SummaryFacts) -> None:
@@ -240,121 +249,48 @@ def test_radar_shows_every_stored_string_as_text_once(sala: SummaryFacts) -> Non
     evil = dataclasses.replace(
         sala,
         name=f"Sala {link}",
-        mean_legend=f"Medel & {link}",
+        mean_legend=f"Medel & {link}\x01",  # a control character XML cannot hold
         areas=[dataclasses.replace(a, name=f"{a.name} {link}") for a in sala.areas],
     )
-    fig = printout.radar_chart(evil, "#0072B2")
-    shown = html.escape(link, quote=False)
-    names = [t.name for t in fig.data]
-    assert names == [f"Sala {shown} 2023", f"Medel &amp; {shown}", f"Sala {shown} 2019"]
-    assert fig.data[0].customdata[0] == f"Samspel mellan förtroendevalda och medborgare {shown}"
-    strings = list(_strings(fig.to_plotly_json()))
-    assert any("&lt;/a&gt;" in s for s in fig.data[0].theta)  # axis labels, wrapped
-    assert [s for s in strings if "<" in re.sub(r"<br>|</?extra>", "", s)] == []
+    for drawing in (printout.page_svg(evil, "#0072B2"), printout.slide_svg(evil, "#0072B2")):
+        assert "<a " not in drawing and "\x01" not in drawing
+        root = _svg(drawing)
+        assert {e.tag for e in root.iter()} <= SVG_TAGS
+        shown = " ".join(_texts(root))
+        assert f"Sala {link} 2023" in shown and f"Medel & {link}" in shown
+        assert "Samspel mellan förtroendevalda och medborgare <a" in shown
 
 
 def test_a_long_label_is_shortened_in_the_legend(sala: SummaryFacts) -> None:
     label = "Medel 2022 (enligt " + "medelvarden-" * 6 + "2022.csv, n = 290) <b>"
-    fig = printout.radar_chart(dataclasses.replace(sala, mean_legend=label), "#0072B2")
-    name = fig.data[1].name
+    lines = printout.radar_lines(dataclasses.replace(sala, mean_legend=label), "#0072B2")
+    name = lines[1].name
     assert name == label[:49].rstrip() + "…" and len(name) == 50
-
-
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, (list, tuple)):
-        for value in node:
-            yield from _strings(value)
 
 
 # ---------------------------------------------------------------------------- images
 
 
-# Chromium's own background calls (updates, network time, sign-in, the start page of
-# Debian's build): not made by the page being drawn, and in the app they go to the closed
-# proxy printout.NO_NETWORK_PROXY. Everything else would be the page fetching something.
-BROWSER_SERVICES = ("google.com", "googleapis.com", "gstatic.com", "duckduckgo.com")
+def test_slide_has_title_source_and_three_series(sala: SummaryFacts) -> None:
+    lines = printout.radar_lines(sala, "#D55E00")
+    assert [line.name for line in lines] == [
+        "Sala 2023",
+        "SKR:s medel, 2020-ramverket",
+        "Sala 2019",
+    ]
+    assert list(lines[0].scores) == [66, 60, 66, 57, 55, 58, 62, 58]
+    assert list(lines[2].scores) == [51, 40, 46, 50, 39, 48, 26, 63]
+    assert [line.dash for line in lines] == ["solid", "dash", "dot"]
+    root = _svg(printout.slide_svg(sala, "#D55E00", 1200, 900))
+    shown = _texts(root)
+    assert shown[0] == "Kommunkompassen – Sala 2023: poäng per område (0–100)"
+    assert shown[1].startswith("Källa: Kommunkompassen, SKR; rapport sala-2023.txt")
+    assert "Sala 2023.." not in shown[1]
+    names = ["Sala 2023", "SKR:s medel, 2020-ramverket", "Sala 2019", "Arbetsliv", "7"]
+    assert set(names + ["Samspel mellan förtroendevalda och medborgare"]) <= set(shown)
+    assert root.get("aria-label", "").startswith("Spindeldiagram: poäng per område")
 
 
-def test_image_export_has_mathjax_off_and_no_network() -> None:
-    import kaleido
-
-    options = printout.kaleido_options()
-    assert options["mathjax"] is False
-    assert urllib.parse.urlsplit(options["proxy_server"]).hostname == "127.0.0.1"
-    # The page kaleido builds from these options (kaleido.Kaleido.open does the same).
-    page = kaleido.PageGenerator(plotly=None, mathjax=options["mathjax"]).generate_index()
-    scripts = re.findall(r'<script src="([^"]+)"', page)
-    assert scripts and all(src.startswith("file://") for src in scripts), scripts
-
-
-class _RecordingProxy(socketserver.ThreadingTCPServer):
-    """An HTTP proxy that answers every request with 403 and remembers its first line."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
-        self.seen: list[str] = []
-
-
-class _ProxyHandler(socketserver.StreamRequestHandler):
-    def handle(self) -> None:
-        line = self.rfile.readline().decode("latin-1").strip()
-        assert isinstance(self.server, _RecordingProxy)
-        if line:  # Chromium may open a connection and close it without a request
-            self.server.seen.append(line)
-        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-
-
-@contextmanager
-def recording_proxy() -> Iterator[_RecordingProxy]:
-    proxy = _RecordingProxy()
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield proxy
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
-
-
-def _host(request_line: str) -> str:
-    """ "CONNECT cdnjs.cloudflare.com:443 HTTP/1.1" or "GET http://host/… HTTP/1.1" -> host."""
-    target = request_line.split(" ")[1]
-    return urllib.parse.urlsplit(target if "://" in target else f"//{target}").hostname or ""
-
-
-@needs_chromium
-def test_image_export_fetches_nothing_from_outside(
-    sample_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Every request kaleido's Chromium makes goes through this proxy (choreographer's
-    # CHOREO_PROXY_SERVER, which the export honours): see what the page asks for.
-    with recording_proxy() as proxy:
-        monkeypatch.setenv("CHOREO_PROXY_SERVER", f"http://127.0.0.1:{proxy.server_address[1]}")
-        data = printout.radar_png(sample_db, SALA, 2023, width=600, height=450)
-    assert data.startswith(PNG_SIGNATURE)
-    hosts = {_host(line) for line in proxy.seen}
-    assert {h for h in hosts if not h.endswith(BROWSER_SERVICES)} == set(), proxy.seen
-
-
-def test_slide_figure_has_title_source_and_three_series(sala: SummaryFacts) -> None:
-    fig = printout.slide_figure(sala, "#D55E00", 1200, 900)
-    assert fig.layout.title.text == "Kommunkompassen – Sala 2023: poäng per område (0–100)"
-    [note] = fig.layout.annotations
-    assert note.text.startswith("Källa: Kommunkompassen, SKR; rapport sala-2023.txt")
-    names = [t.name for t in fig.data]
-    assert names == ["Sala 2023", "SKR:s medel, 2020-ramverket", "Sala 2019"]
-    assert list(fig.data[0].r[:8]) == [66, 60, 66, 57, 55, 58, 62, 58]
-    assert list(fig.data[2].r[:8]) == [51, 40, 46, 50, 39, 48, 26, 63]
-
-
-@needs_chromium
 def test_radar_png_for_slides(sample_db: Path) -> None:
     from PIL import Image
 
@@ -362,3 +298,50 @@ def test_radar_png_for_slides(sample_db: Path) -> None:
     assert data.startswith(PNG_SIGNATURE)
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (960, 720)
+        rgb = image.convert("RGB")
+        colors = {rgb.getpixel((x, y)) for x in range(0, 960, 4) for y in range(0, 720, 4)}
+    assert (0, 114, 178) in colors  # the base colour #0072B2: the lines are drawn
+    assert (255, 255, 255) in colors  # an opaque white background, not transparency
+
+
+# A fresh interpreter whose PATH holds no browser: it makes the page and the PNG and tells
+# whether a browser driver was loaded or any child process started.
+NO_BROWSER_SCRIPT = """
+import json, os, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from kompass.present import printout
+db = Path(sys.argv[1])
+page = printout.summary_html(db, "1981", 2023)
+png = printout.radar_png(db, "1981", 2023)
+seconds = time.perf_counter() - start
+me = str(os.getpid())
+children = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        continue
+    if stat.rsplit(")", 1)[1].split()[1] == me:
+        children.append(stat.split(")")[0])
+print(json.dumps({
+    "page": "482" in page and "<svg" in page,
+    "png": png[:8] == b"\\x89PNG\\r\\n\\x1a\\n",
+    "modules": sorted(m for m in ("kaleido", "choreographer", "playwright") if m in sys.modules),
+    "children": children,
+    "seconds": seconds,
+}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_print_page_and_png_need_no_browser(sample_db: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path)}  # no chromium (nor anything else) on PATH
+    done = subprocess.run(
+        [sys.executable, "-c", NO_BROWSER_SCRIPT, str(sample_db)],
+        capture_output=True, text=True, timeout=120, cwd=REPO, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["page"] and result["png"]
+    assert result["modules"] == [] and result["children"] == []
