@@ -4,24 +4,25 @@ Pages and their URL paths come from `kompass.ui.registry` (the URL contract in
 issue 3); the page files in pages/ only lay out widgets and charts.
 """
 
+from importlib import resources
 from pathlib import Path
 
 import streamlit as st
 
 from kompass.present.links import tab_title
 from kompass.present.strings import ABOUT_KOMMUNKOMPASSEN, APP_TITLE, page_not_found
-from kompass.ui import cache, registry
+from kompass.ui import access, cache, registry
 from kompass.ui.common import (
     current_db,
-    ensure_store,
     frame,
     leave_v1_mode,
     plain,
     unknown_page,
 )
 
-# A local icon: a Material icon name here makes the browser fetch it from Google.
-FAVICON = Path(__file__).parent / "kompass" / "assets" / "favicon.png"
+# A local icon: a Material icon name here makes the browser fetch it from Google. From the
+# package, so an installed app (kompass serve from a wheel) finds it too.
+FAVICON = Path(str(resources.files("kompass") / "assets" / "favicon.png"))
 leave_v1_mode()
 st.set_page_config(page_title=APP_TITLE, page_icon=str(FAVICON), layout="wide")
 
@@ -40,7 +41,8 @@ frame()
 if missing:
     st.warning(plain(page_not_found(missing)))
 # A database that is locked, damaged or unwritable: one Swedish message, no page below it.
-problem = cache.guarded(ensure_store, current_db())
+# A read-only app (kompass serve --read-only) builds and upgrades nothing (ui.access).
+problem = cache.guarded(access.prepare_store, current_db())
 if problem:
     st.warning(problem)
 st.sidebar.caption(ABOUT_KOMMUNKOMPASSEN)

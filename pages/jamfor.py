@@ -19,6 +19,7 @@ from kompass.ui.common import (
     load_evaluations,
     plain,
     plain_table,
+    rest_follows,
     source_text,
 )
 
@@ -103,9 +104,6 @@ if dropped:
     st.caption(plain(compare.dropped_text(dropped)))
 if scores.mapped.any():
     st.warning(CAVEAT_GENERATIONS)
-with st.expander(compare.MAPPING_EXPANDER):
-    st.dataframe(cache.framework_mapping(db), hide_index=True)
-
 labels = list(dict.fromkeys(scores.label))
 st.markdown(f"**{compare.COMPARED}** " + plain(", ".join(labels)))
 if mean is not None:
@@ -130,6 +128,8 @@ with left:
         source,
         key="cmp_radar",
     )
+    # The first screen's chart first: the rest of the page follows in a second run.
+    rest_follows()
     if len(labels) > SHOWN_MAX:
         st.caption(compare.radar_limit_text(SHOWN_MAX))
 with right:
@@ -173,3 +173,5 @@ chart(
     source,
     key="cmp_totals",
 )
+with st.expander(compare.MAPPING_EXPANDER):
+    st.dataframe(cache.framework_mapping(db), hide_index=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.present import maps, means, overview, tables
+from kompass.present import maps, means, overview, partial, tables
 from kompass.present.strings import num
 from kompass.ui import cache
 from kompass.ui.common import (
@@ -13,6 +13,7 @@ from kompass.ui.common import (
     leave_v1_mode,
     load_evaluations,
     plain,
+    rest_follows,
     source_text,
 )
 
@@ -53,7 +54,7 @@ with left:
     event = chart(
         maps.national_map(frame),
         maps.alt_text(frame),
-        source_text(list(evals.file_name), overview.MAP_NOTE),
+        source_text(partial.report_files(evals), partial.with_published(frame, overview.MAP_NOTE)),
         key="map",
         on_select="rerun",
         selection_mode="points",
@@ -62,6 +63,8 @@ with left:
     picked = maps.clicked_code(event.selection.points if event and event.selection else [])
     if picked in options:
         st.switch_page("pages/profil.py", query_params={"kommun": picked})
+    # The first screen's chart first: the ranking and the tables follow in a second run.
+    rest_follows()
 
 ranked = queries.ranking(evals)
 wide = cache.scores_wide(db, [int(i) for i in ranked.evaluation_id])
@@ -69,7 +72,7 @@ table = tables.ranking_table(ranked, wide)
 with right:
     st.header(overview.RANKING_HEADING)
     st.dataframe(
-        tables.formatted(table[["Kommun", "År", "Total", "Placering", "Profil"]]),
+        tables.formatted(table[["Kommun", "År", "Total", "Placering", "Profil", tables.SOURCE]]),
         hide_index=True,
         width="stretch",
         height=38 + 35 * min(len(table), 14),
@@ -78,7 +81,7 @@ with right:
             "Total": st.column_config.TextColumn(overview.TOTAL),
         },
     )
-    st.caption(overview.RANKING_NOTE)
+    st.caption(plain(overview.ranking_note(ranked)))
 
 st.header(overview.AREAS_HEADING)
 area_cols = {
@@ -94,7 +97,8 @@ area_cols = {
 }
 st.dataframe(
     tables.formatted(
-        tables.whole(table.drop(columns=["Placering"]), list(area_cols)), keep=list(area_cols)
+        tables.whole(table.drop(columns=["Placering", tables.SOURCE]), list(area_cols)),
+        keep=list(area_cols),
     ),
     hide_index=True,
     width="stretch",
@@ -104,6 +108,10 @@ st.dataframe(
         **area_cols,
     },
 )
-st.caption(overview.AREAS_NOTE + " " + source_text(list(ranked.file_name)))
+st.caption(
+    overview.areas_note(table)
+    + " "
+    + source_text(partial.report_files(ranked), partial.with_published(ranked))
+)
 with st.expander(overview.MAPPING_EXPANDER):
     st.dataframe(cache.framework_mapping(db), hide_index=True)

@@ -8,7 +8,7 @@ findings and the report's contradictions below, collapsed where long.
 
 import streamlit as st
 
-from kompass.present import charts, means, printout, profile
+from kompass.present import charts, means, partial, printout, profile
 from kompass.present.strings import KIND, PAGE_TITLES, num
 from kompass.ui import cache, urlstate, widgets
 from kompass.ui.common import (
@@ -19,8 +19,10 @@ from kompass.ui.common import (
     evaluators_sentence,
     leave_v1_mode,
     load_evaluations,
+    opened,
     plain,
     plain_table,
+    rest_follows,
     source_text,
 )
 
@@ -92,9 +94,24 @@ def printouts(flag: str) -> None:
     )
 
 
+if partial.flag(row.published):
+    st.caption(plain(partial.published_caption(row.published)))
 if not facts.areas:
-    st.info(profile.TOTAL_ONLY)
-    st.metric(profile.TOTAL_LABEL, num(facts.total))
+    # Fewer than eight areas: the given ones as bars, the rest "uppgift saknas" (issue 11).
+    wide = cache.scores_wide(db, [int(row.evaluation_id)])
+    view = profile.partial_view(
+        facts,
+        partial.area_values(wide, int(row.evaluation_id)),
+        cache.area_names(db, str(row.framework)),
+        mean,
+        row.total_computed,
+    )
+    st.info(plain(view.notice))
+    st.metric(profile.TOTAL_LABEL, view.total, help=view.total_help)
+    st.markdown(plain(" ".join(printout.summary_sentences(facts))))
+    st.table(plain_table(view.table))
+    if view.figure is not None:
+        chart(view.figure, view.alt, source_text([row.file_name]), key="area_bars")
     st.stop()
 
 actions()
@@ -102,6 +119,7 @@ cols = st.columns(3)
 cols[0].metric(
     profile.TOTAL_LABEL,
     num(facts.total),
+    help=partial.total_help(row.total_computed),
     delta=profile.total_delta(facts),
     # A mean over too few municipalities is no yardstick: its difference stays grey.
     delta_color="normal" if facts.mean_verdict else "off",
@@ -116,7 +134,7 @@ if facts.previous_year is not None and facts.previous_total is not None:
         delta=profile.previous_delta(facts),
     )
 st.markdown(plain(" ".join(printout.summary_sentences(facts))))
-st.table(plain_table(profile.profile_table(facts, near)).set_index("Område"))
+st.table(plain_table(profile.profile_table(facts, near)).set_index(profile.AREA))
 st.caption(source_text([row.file_name], plain(profile.table_note(facts, near))))
 
 st.subheader(profile.CHARTS_HEADING)
@@ -142,6 +160,8 @@ with left:
         source_text([row.file_name]),
         key="radar",
     )
+# The first screen's chart first: the bars and everything below follow in a second run.
+rest_follows()
 with right:
     chart(
         charts.area_bars_figure(
@@ -157,34 +177,47 @@ with right:
         key="area_bars",
     )
 
-with st.expander(profile.SUBAREAS_HEADING):
+
+def subareas() -> None:
     subs = cache.subarea_scores(db, int(row.evaluation_id))
     if subs.empty:
         st.info(profile.NO_SUBAREAS_IMPORT if imported else profile.NO_SUBAREAS)
-    else:
-        chart(
-            charts.subarea_figure(subs, color),
-            profile.subareas_alt(facts, len(subs)),
-            source_text([row.file_name], profile.SUBAREAS_NOTE),
-            key="subareas",
-        )
+        return
+    chart(
+        cache.subarea_figure(db, int(row.evaluation_id), color),
+        profile.subareas_alt(facts, len(subs)),
+        source_text([row.file_name], profile.SUBAREAS_NOTE),
+        key="subareas",
+    )
+
+
+# Collapsed parts are drawn when opened (`opened`): the page redraws faster on every change.
+with st.expander(profile.SUBAREAS_HEADING, key="profil_subareas", on_change="rerun") as box:
+    if opened(box):
+        subareas()
 
 st.subheader(profile.FINDINGS_HEADING)
 found = cache.findings(db, int(row.evaluation_id))
 if found.empty and imported:
     st.info(profile.NO_FINDINGS_IMPORT)
 for area in facts.areas:
-    with st.expander(plain(profile.findings_label(area.area, area.name, area.score))):
+    label = plain(profile.findings_label(area.area, area.name, area.score))
+    with st.expander(label, key=f"profil_findings_{area.area}", on_change="rerun") as box:
+        if not opened(box):
+            continue
         cols = st.columns(3)
         for col, kind in zip(cols, KIND, strict=True):
             items = found[(found.area == area.area) & (found.kind == kind)].text
-            col.markdown(f"**{KIND[kind]}**")
-            col.markdown("\n".join(f"- {plain(t)}" for t in items) or "–")
+            # One element per column: a page of 48 more elements redraws slower.
+            listed = "\n".join(f"- {plain(t)}" for t in items) or "–"
+            col.markdown(f"**{KIND[kind]}**\n\n{listed}")
 
 disc = cache.discrepancies(db, int(row.evaluation_id))
-with st.expander(profile.discrepancies_label(len(disc))):
-    if disc.empty:
+with st.expander(
+    profile.discrepancies_label(len(disc)), key="profil_discrepancies", on_change="rerun"
+) as box:
+    if opened(box) and disc.empty:
         st.write(profile.CONSISTENT_IMPORT if imported else profile.CONSISTENT)
-    else:
+    elif opened(box):
         st.write(profile.DISCREPANCY_RULE)
         st.dataframe(profile.discrepancy_table(disc), hide_index=True, width="stretch")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from kompass import queries
-from kompass.present import charts, development, tables
-from kompass.present.strings import change_alt, num, signed
+from kompass.present import charts, development, partial, tables
+from kompass.present.strings import PUBLISHED, change_alt, num, signed
 from kompass.ui import cache, widgets
 from kompass.ui.common import (
     chart,
@@ -15,6 +15,7 @@ from kompass.ui.common import (
     load_evaluations,
     plain,
     plain_table,
+    rest_follows,
     source_text,
 )
 
@@ -31,9 +32,22 @@ mine = evals[(evals.code == code) & (evals.n_areas == 8)].sort_values("year")
 name = evals[evals.code == code].name.iloc[0]
 totals_only = evals[(evals.code == code) & (evals.n_areas < 8)].sort_values("year")
 if not totals_only.empty:
-    # Evaluations known by their total only (imports) have no per-area change to draw.
-    rows = totals_only[["year", "total", "origin"]].itertuples(index=False)
-    st.caption(development.totals_only_caption(rows))
+    # Evaluations without all eight areas (imports) have no per-area change to draw.
+    st.caption(development.totals_only_caption(totals_only))
+points = development.totals_points(evals, code)
+if len(points) >= 2:
+    # Totals over time: every evaluation with a total, published results marked (issue 11).
+    st.subheader(development.TOTALS_HEADING)
+    chart(
+        charts.totals_over_time_figure(points, name, charts.BASE_STYLE.color, PUBLISHED),
+        development.totals_alt(name, points),
+        source_text(
+            partial.report_files(points), partial.with_published(points, development.TOTALS_NOTE)
+        ),
+        key="totals_time",
+    )
+    # The first screen's chart first: the change between two evaluations follows in a second run.
+    rest_follows()
 if len(mine) < 2:
     st.info(development.too_few_text(plain(name), len(mine)))
     multi = queries.multi_evaluated(evals)

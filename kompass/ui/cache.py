@@ -14,6 +14,10 @@ Swedish (`kompass.present.strings.error_text`) and ends the run (`st.stop`).
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -25,12 +29,12 @@ import pandas as pd
 import streamlit as st
 
 from kompass import queries, store
-from kompass.errors import KompassError
+from kompass.errors import BudgetExceeded, KompassError
 from kompass.present.strings import error_text
 from kompass.queries import profile as profile_queries
 from kompass.queries.profile import NeighbourMean
 
-if TYPE_CHECKING:  # printout imports kaleido: loaded when a page first needs it
+if TYPE_CHECKING:  # printout loads resvg and the fonts: imported when a page first needs it
     from kompass.present import printout
 
 T = TypeVar("T")
@@ -47,6 +51,8 @@ SEARCH_ENTRIES = 128
 SEARCH_BYTES = "32MB"
 # The export worker's wall-time limit (kompass.present.exports.zip_bytes_in_worker).
 EXPORT_SECONDS = 120.0
+# Rows of a tidy table the Data page shows (and the child process hands back).
+BROWSE_ROWS = 1000
 
 
 def stop_for(exc: KompassError) -> NoReturn:
@@ -108,6 +114,22 @@ def scores_wide(db: Path, evaluation_ids: list[int]) -> pd.DataFrame:
 
 def subarea_scores(db: Path, evaluation_id: int) -> pd.DataFrame:
     return _query("subarea_scores", db, evaluation_id)
+
+
+def subarea_figure(db: Path, evaluation_id: int, color: str) -> Any:
+    """`charts.subarea_figure` of one evaluation's sub-areas, shared by every session.
+
+    Building it takes 0.1–0.4 s (one label above each of some 40 bars), more
+    than the rest of Kommunprofil's rerun; st.plotly_chart only reads it.
+    """
+    return guarded(_subarea_figure, str(db), db_version(db), evaluation_id, color)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=TTL_SECONDS)
+def _subarea_figure(db: str, version: str, evaluation_id: int, color: str) -> Any:
+    from kompass.present import charts
+
+    return charts.subarea_figure(queries.subarea_scores(Path(db), evaluation_id), color)
 
 
 def findings(db: Path, evaluation_id: int) -> pd.DataFrame:
@@ -183,8 +205,10 @@ def _nearest(db: str, version: str, code: str, among: tuple[str, ...], k: int) -
 def clear() -> None:
     """Drop every cached result (tests, or after a write from this process)."""
     _call.clear()
+    _subarea_figure.clear()
     _findings_page.clear()
     _zip.clear()
+    _tidy_heads.clear()
     _table_csv.clear()
     _facts.clear()
     _neighbours.clear()
@@ -242,23 +266,65 @@ def findings_page(
 # --- downloads -----------------------------------------------------------------------
 
 
-# A resource, not data: the tables are large at national scale and only read, so
-# every caller shares one copy instead of unpickling all of them on each rerun.
-# One version only: 115 MB at national scale.
-@st.cache_resource(show_spinner=False, max_entries=1, ttl=TTL_SECONDS)
-def _tidy(db: str, version: str) -> dict[str, pd.DataFrame]:
-    from kompass.present import exports
+# The Data page shows the first rows of one tidy table and offers one table as CSV. All
+# tables together are about 115 MB at national scale and building them doubles that for a
+# moment (the app server's peak memory went from 330 to 540 MB on one visit), so a child
+# process builds them and hands back only what the page shows (issue 12).
+_TIDY_CHILD = """
+import pickle, sys
+from pathlib import Path
+from kompass.present import exports
+db, what, arg = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+tables = exports.tidy_tables(db)
+if what == "heads":
+    out = {name: (t.head(int(arg)).reset_index(drop=True), len(t)) for name, t in tables.items()}
+else:
+    out = exports.to_csv_bytes(tables[arg])
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
 
-    return exports.tidy_tables(Path(db))
+
+def _tidy_in_child(db: str, what: str, arg: str) -> Any:
+    """`_TIDY_CHILD`'s result (our own child's pickle); a failure is a KompassError."""
+    store.pause_reading()  # the child reads on its own; no connection waits meanwhile
+    root = str(Path(__file__).resolve().parents[2])  # this kompass first (a checkout)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _TIDY_CHILD, db, what, arg],
+            capture_output=True, timeout=EXPORT_SECONDS, env=env, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise BudgetExceeded(
+            f"reading the tidy tables took over {EXPORT_SECONDS:g} s",
+            limit="seconds",
+            value=EXPORT_SECONDS,
+        ) from None
+    if done.returncode != 0 or not done.stdout:
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        raise KompassError(
+            f"the tidy tables could not be read: {last[0]}", code="store_unavailable"
+        )
+    return pickle.loads(done.stdout)  # noqa: S301 – our own child's output, never outside data
+
+
+@st.cache_data(show_spinner=False, max_entries=2, ttl=TTL_SECONDS, max_size="32MB")
+def _tidy_heads(db: str, version: str, rows: int) -> dict[str, tuple[pd.DataFrame, int]]:
+    return dict(_tidy_in_child(db, "heads", str(rows)))
 
 
 def tidy_table_names(db: Path) -> list[str]:
     """Names of the downloadable tidy tables (kompass.present.exports)."""
-    return list(guarded(_tidy, str(db), db_version(db)))
+    return list(guarded(_tidy_heads, str(db), db_version(db), BROWSE_ROWS))
 
 
-def tidy_table(db: Path, name: str) -> pd.DataFrame:
-    return guarded(_tidy, str(db), db_version(db))[name]
+def tidy_table_head(db: Path, name: str, rows: int = BROWSE_ROWS) -> tuple[pd.DataFrame, int]:
+    """The first `rows` rows of one tidy table, and how many rows it has."""
+    head, n_rows = guarded(_tidy_heads, str(db), db_version(db), max(rows, BROWSE_ROWS))[name]
+    return head.head(rows), n_rows
 
 
 @st.cache_data(show_spinner=False, max_entries=3, ttl=TTL_SECONDS, max_size="256MB")
@@ -287,14 +353,14 @@ def export_zip(db: Path, fmt: str) -> bytes:
 def _printout(db: str, version: str, kind: str, code: str, year: int, mean_key: str | None) -> Any:
     from kompass.present import printout
 
-    store.pause_reading()  # kaleido takes seconds: no read connection stays open meanwhile
+    store.pause_reading()  # the print-out opens its own read connection
     if kind == "html":
         return printout.summary_html(Path(db), code, year, mean_key)
     return printout.radar_png(Path(db), code, year, mean_key)
 
 
 def summary_html(db: Path, code: str, year: int, mean_key: str | None) -> str:
-    """The one-page HTML summary (kompass.present.printout); slow (kaleido), so cached."""
+    """The one-page HTML summary with its SVG radar (kompass.present.printout); cached."""
     return str(guarded(_printout, str(db), db_version(db), "html", code, year, mean_key))
 
 
@@ -305,9 +371,7 @@ def radar_png(db: Path, code: str, year: int, mean_key: str | None) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=TTL_SECONDS, max_size="128MB")
 def _table_csv(db: str, version: str, name: str) -> bytes:
-    from kompass.present import exports
-
-    return exports.to_csv_bytes(_tidy(db, version)[name])
+    return bytes(_tidy_in_child(db, "csv", name))
 
 
 def table_csv(db: Path, name: str) -> bytes:

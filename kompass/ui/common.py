@@ -132,7 +132,10 @@ def evaluators_sentence(row: pd.Series) -> str:
     people = [plain(p) for p in row.evaluators] if row.evaluators is not None else []
     note = row.source_note if isinstance(row.source_note, str) and row.source_note.strip() else ""
     source = source_link(note) if note else ""
-    return sentences.evaluators_sentence(people, row.origin, plain(row.file_name), source)
+    published = bool(row.get("published", False))
+    return sentences.evaluators_sentence(
+        people, row.origin, plain(row.file_name), source, published=published
+    )
 
 
 def leave_v1_mode() -> None:
@@ -306,6 +309,55 @@ def unknown_page(url_paths: set[str]) -> str | None:
         return None
     pages.set_script_intent("", "")
     return "/" + asked
+
+
+# --- the first screen first (issue 12) ----------------------------------------------------
+
+_SHOWN_WHOLE = "_kompass_shown_whole"
+# How long after the first screen reached the browser it asks for the rest of the page:
+# long enough for plotly.js to load and draw the first chart on its own.
+REST_AFTER_SECONDS = 0.4
+
+
+def rest_follows() -> None:
+    """End this run here when it is the page's first in a browser session; the rest follows.
+
+    A browser mounts every plotly chart that reaches it before plotly.js has
+    loaded in one go, so the first chart waits for all the others (a page of
+    four charts took 5× as long as a one-chart page). Called right after the
+    first screen's chart: on a page's first run in a session the run ends
+    there, and a fragment that reruns itself after REST_AFTER_SECONDS (a
+    browser timer) asks for a full run, which draws the whole page and stops
+    the timer. Later runs of the page in the session (widget changes, coming
+    back) draw it whole at once. A run without a browser (AppTest has no HTTP
+    headers) is always whole.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or not st.context.headers:
+        return
+    page = ctx.page_script_hash
+    if page in st.session_state.get(_SHOWN_WHOLE, ()):
+        return
+
+    @st.fragment(run_every=REST_AFTER_SECONDS)
+    def ask_for_the_rest() -> None:
+        now = get_script_run_ctx()
+        if now is not None and now.fragment_ids_this_run:  # the browser's timer, not this run
+            st.session_state[_SHOWN_WHOLE] = {*st.session_state.get(_SHOWN_WHOLE, ()), page}
+            st.rerun()
+
+    ask_for_the_rest()
+    st.stop()
+
+
+def opened(box: Any) -> bool:
+    """Whether to draw the content of an expander made with `on_change="rerun"`.
+
+    Collapsed, its content is not drawn at all (a page redraws faster without
+    the charts and lists nobody opened); opening it reruns the page. A run
+    without a browser (AppTest) draws it, like `rest_follows`.
+    """
+    return bool(box.open) or not st.context.headers
 
 
 def chart(fig: Any, alt: str, note: str = "", **kwargs: Any) -> Any:

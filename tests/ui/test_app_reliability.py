@@ -215,8 +215,10 @@ def test_export_over_its_time_budget_says_so(
     sample_db: Path, use_db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_db(sample_db)
-    monkeypatch.setattr(cache, "EXPORT_SECONDS", 0.05, raising=False)
     at = run_page("pages/data.py")
+    # After the first run: the table heads shown on the page come from a child process under
+    # the same budget, and they are cached now; only the zip meets the tiny budget.
+    monkeypatch.setattr(cache, "EXPORT_SECONDS", 0.05, raising=False)
     at.radio(key="w_fmt").set_value("xlsx").run()
     ask_for_zip(at, "xlsx")
     assert not at.exception, [e.value for e in at.exception]
