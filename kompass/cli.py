@@ -1,10 +1,15 @@
-"""The `kompass` command: ingest, parse --json, check, import-scores, import-reference, export.
+"""The `kompass` command: ingest, parse --json, check, import-scores, import-reference,
+import-text, export, reparse, serve, backup, snapshot, demo, bench.
 
 Exit codes: 0 success; 1 `ingest` stored what it could but some file failed,
 an import file is invalid (nothing stored; one line per error), an export
-could not be written, or the database could not be opened; 2 a file could
-not be parsed (`parse`, `check`). Errors a user can cause are one line on
-stderr, never a traceback.
+could not be written, the database could not be opened, or `reparse` found a
+kept report that no longer parses (its stored values stay; the other changes
+are stored); 2 a file could
+not be parsed (`parse`, `check`) or a pasted text holds no result that can be
+stored (`import-text`), or the database was written by a newer kompass
+(any command that opens it; nothing is read or written). Errors a user can
+cause are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -21,24 +26,29 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from kompass import store
 from kompass.config import REPO_ROOT, data_dir, db_path, published_dir, reports_dir
 from kompass.errors import BudgetExceeded
 from kompass.parse import Discrepancy, Evaluation, ParseError
 from kompass.parse.budget import parse_file_within
+from kompass.parse.pasted import MAX_TEXT_CHARS, PasteError, completed, json_rows, recognise
 from kompass.present.exports import FORMATS, export_all
+from kompass.present.pasted import save_pasted
 from kompass.store import (
     WRITER_WAIT_SECONDS,
     IngestResult,
     Progress,
     StoreError,
+    audit,
     expand_paths,
     ingest_many,
     internal_error_message,
     table_counts,
 )
+from kompass.store.backup import backup, snapshot
+from kompass.store.db import SCHEMA_TOO_NEW
 from kompass.store.imports import (
     MAX_IMPORT_BYTES,
     ImportResult,
@@ -47,6 +57,7 @@ from kompass.store.imports import (
     import_scores,
     load_published,
 )
+from kompass.store.reparse import Reparse, reparse
 
 BAR_WIDTH = 20
 # Control characters (C0 but tab and newline, DEL, C1), bidi overrides and lone
@@ -224,10 +235,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     show_bar = not args.quiet and sys.stderr.isatty()
     progress = _progress_bar(sys.stderr) if show_bar else None
     try:
-        results, failures = ingest_many(paths, db, progress, wait=args.wait)
+        with audit.recording(_cli_audit("ingest")):
+            results, failures = ingest_many(paths, db, progress, wait=args.wait)
     except StoreError as exc:
         if show_bar:
             sys.stderr.write("\n")
+        if exc.code == SCHEMA_TOO_NEW:  # nothing was or will be stored: no "run again"
+            print(f"kompass ingest: {exc}", file=sys.stderr)
+            return 2
         # Say what is stored before the stop: files up to it were committed and stay.
         done = exc.fields.get("results", [])
         failed = exc.fields.get("failures", [])
@@ -244,8 +259,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         failures = [(str(p), "no .txt, .md or .pdf reports found") for p in paths]
     _print_ingest(results, failures, db, args)
     if not args.paths:  # the bundled data: the sample reports and the published results
-        _load_published(db, args)
+        with audit.recording(_cli_audit("ingest")):
+            _load_published(db, args)
     return 1 if failures else 0
+
+
+def _cli_audit(action: str) -> audit.Audit:
+    """The audit rows of a CLI write: via cli, by the operating system's user."""
+    return audit.Audit("cli", audit.os_user(), action)
 
 
 def _load_published(db: Path, args: argparse.Namespace) -> None:
@@ -349,7 +370,8 @@ def _import(args: argparse.Namespace, importer: Callable[..., ImportResult]) -> 
     db = Path(args.db) if args.db else db_path()
     try:
         data = read_input(path, MAX_IMPORT_BYTES)
-        result = importer(data, path.name, db)
+        with audit.recording(_cli_audit(args.command)):
+            result = importer(data, path.name, db)
     except OSError as exc:
         print(f"{command}: {path}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -360,7 +382,7 @@ def _import(args: argparse.Namespace, importer: Callable[..., ImportResult]) -> 
         return 1
     except StoreError as exc:
         print(f"{command}: {exc}", file=sys.stderr)
-        return 1
+        return store_exit_code(exc)
     except Exception as exc:  # a bug: one line, never a traceback
         print(f"{command}: {path}: {internal_error_message(exc)}", file=sys.stderr)
         return 1
@@ -393,6 +415,77 @@ def cmd_import_reference(args: argparse.Namespace) -> int:
     return _import(args, import_reference)
 
 
+def read_text(file: str) -> tuple[str, str]:
+    """(text, name) of a text file or of stdin ("-"): UTF-8, else Windows-1252.
+
+    At most a little over MAX_TEXT_CHARS is read (a longer text is refused anyway).
+    """
+    limit = MAX_TEXT_CHARS * 4 + 4  # UTF-8: up to four bytes a character
+    if file == "-":
+        data, name = sys.stdin.buffer.read(limit + 1), "stdin"
+    else:
+        path = Path(file)
+        data, name = read_input(path, max(limit, MAX_IMPORT_BYTES)), path.name
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), name
+
+
+def cmd_import_text(args: argparse.Namespace) -> int:
+    """A result pasted from a web page: recognise it, print it (--dry-run) or store it."""
+    command = "kompass import-text"
+    db = Path(args.db) if args.db else db_path()
+    try:
+        text, name = read_text(args.file)
+    except OSError as exc:
+        print(f"{command}: {args.file}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    try:
+        pasted = completed(recognise(text), args.kalla, args.kommun, args.ar, args.ramverk)
+    except PasteError as exc:
+        print(f"{command}: {name}: {exc}; nothing stored", file=sys.stderr)
+        return 2
+    for notice in pasted.notices:
+        print(f"{name}: warning: {notice}", file=sys.stderr)
+    rows = json_rows(pasted)
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    if args.dry_run:
+        if not args.json:
+            print(_rows_table(rows))
+        print(f"{command}: dry run, nothing stored", file=sys.stderr)
+        return 0
+    try:
+        with audit.recording(_cli_audit("import-text")):
+            saved = save_pasted(pasted, name, db)
+    except ImportValidationError as exc:
+        for error in exc.errors:
+            print(f"{name}: {error}", file=sys.stderr)
+        print(f"{command}: {len(exc.errors)} error(s); nothing stored", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return 1
+    out = sys.stderr if args.json else sys.stdout
+    for part, result in saved.results:  # part: results | references
+        for line, reason in result.skipped:
+            print(f"{name}: {part} row {line - 1}: skipped: {reason}", file=sys.stderr)
+        for warning in result.warnings:
+            print(f"{name}: {part}: warning: {warning}", file=sys.stderr)
+        print(f"{part}: {_import_summary(result, db)}", file=out)
+    return 0
+
+
+def _rows_table(rows: list[dict[str, object]]) -> str:
+    """The recognised rows as a plain table (kompass import-text --dry-run without --json)."""
+    columns = [c for c in rows[0] if c != "kalla"] if rows else []
+    columns = list(dict.fromkeys([*columns, *(c for r in rows for c in r if c != "kalla")]))
+    body = [["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in rows]
+    return format_table(columns, body)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else db_path()
     out = Path(args.out)
@@ -403,7 +496,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         written = export_all(db, out, args.format)
     except StoreError as exc:
         print(f"kompass export: {exc}", file=sys.stderr)
-        return 1
+        return store_exit_code(exc)
     except OSError as exc:
         where = exc.filename or out
         print(f"kompass export: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
@@ -558,6 +651,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
         p.set_defaults(func=func)
 
+    p = sub.add_parser(
+        "import-text",
+        help="import a result pasted from a web page or press release (text file or -)",
+        description="Recognise the area scores, total and means in a pasted summary and store "
+        "them through the import-scores/import-reference validation.",
+    )
+    p.add_argument("file", metavar="FILE", help='text file ("-" for stdin)')
+    p.add_argument("--kalla", required=True, metavar="SOURCE", help="the source: URL or text")
+    p.add_argument("--kommun", metavar="K", help="municipality (name or SCB code) if not in text")
+    p.add_argument("--ar", type=int, metavar="Y", help="year of the evaluation if not in text")
+    p.add_argument("--ramverk", choices=("2010", "2020"), help="framework if not from the names")
+    p.add_argument("--dry-run", action="store_true", help="print what was recognised only")
+    p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+    p.set_defaults(func=cmd_import_text)
+
     p = sub.add_parser("export", help="write the tidy tables with a README")
     p.add_argument("--format", choices=FORMATS, default="csv", help="file format (default: csv)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write to")
@@ -609,7 +718,160 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-browser", action="store_true", help="skip the headless Chromium part")
     p.add_argument("--out", metavar="FILE", help="also write the results as Markdown to FILE")
     p.set_defaults(func=cmd_bench)
+    _add_serving_commands(sub)
+    _add_reparse_command(sub)
     return parser
+
+
+def _add_reparse_command(sub: Any) -> None:
+    """reparse (issue 13)."""
+    p = sub.add_parser(
+        "reparse",
+        help="parse the kept reports again with this kompass; store what changes",
+        description="Parse every kept report again with the current parser, list per "
+        "evaluation what changes (area scores, total, sub-areas, discrepancies, warnings, "
+        "findings) and store all changes in one transaction. --dry-run only lists them.",
+    )
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+    p.add_argument("--dry-run", action="store_true", help="list the changes; store nothing")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=WRITER_WAIT_SECONDS,
+        metavar="S",
+        help=f"seconds to wait for a database in use (default {WRITER_WAIT_SECONDS:g})",
+    )
+    p.set_defaults(func=cmd_reparse)
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    """Exit 0 when every kept report parsed (changed or not), 1 when one failed or the
+    database could not be used (nothing stored then), 2 for a newer database."""
+    db = Path(args.db) if args.db else db_path()
+    if not db.exists():
+        print(f"kompass reparse: no database at {db}", file=sys.stderr)
+        return 1
+    try:
+        with audit.recording(_cli_audit("reparse")):
+            found = reparse(db, dry_run=args.dry_run, wait=args.wait)
+    except StoreError as exc:
+        print(f"kompass reparse: {exc}; nothing stored", file=sys.stderr)
+        return store_exit_code(exc)
+    except Exception as exc:  # a bug: one line, never a traceback; the transaction rolled back
+        print(f"kompass reparse: {internal_error_message(exc)}; nothing stored", file=sys.stderr)
+        return 1
+    for line in reparse_lines(found, db, args.dry_run):
+        print(line)
+    for file, message in found.failed:
+        print(f"{file}: cannot parse it again: {message}; its stored values stay", file=sys.stderr)
+    return 1 if found.failed else 0
+
+
+def reparse_lines(found: Reparse, db: Path, dry_run: bool) -> list[str]:
+    """What `kompass reparse` prints: one line per changed evaluation, then the tally."""
+    lines = [f"{c.label}: {'; '.join(c.differences)} ({c.file_name})" for c in found.changes]
+    lines += [f"{file}: skipped: {why}" for file, why in found.skipped]
+    n_kept = len(found.changes) + found.unchanged + len(found.failed)
+    n = len(found.changes)
+    verb = "would change" if dry_run else "changed"
+    stored = "dry run, nothing stored" if dry_run else "stored" if n else "nothing to store"
+    lines.append(
+        f"{n_kept} kept report{'s' if n_kept != 1 else ''}: {n} {verb}, "
+        f"{found.unchanged} unchanged, {len(found.skipped)} skipped, "
+        f"{len(found.failed)} failed ({stored}; {db})"
+    )
+    if found.without_original:
+        n, one = found.without_original, found.without_original == 1
+        lines.append(
+            f"{n} report{'' if one else 's'} {'has' if one else 'have'} no kept original "
+            "(ingested before kompass kept them, schema version 5); "
+            f"ingest {'it' if one else 'them'} again to keep {'it' if one else 'them'}"
+        )
+    return lines
+
+
+def _add_serving_commands(sub: Any) -> None:
+    """serve, backup and snapshot (issue 13)."""
+    p = sub.add_parser(
+        "serve",
+        help="start the app (from a checkout or an installed package)",
+        description="Start the Streamlit app with the project's settings. Uploads and imports "
+        "are allowed on this machine's address only, unless sign-in names the writers "
+        "(KOMPASS_SIGN_IN=oidc or header:NAME, KOMPASS_WRITERS=addresses) or "
+        "KOMPASS_READ_ONLY=0; --read-only (or KOMPASS_READ_ONLY=1) turns them off for "
+        "everyone. See docs/deploy.md.",
+    )
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument(
+        "--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    p.add_argument(
+        "--base-url-path",
+        default=os.environ.get("KOMPASS_BASE_URL_PATH", ""),
+        metavar="PATH",
+        help="serve under /PATH behind a proxy (default: $KOMPASS_BASE_URL_PATH)",
+    )
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+    p.add_argument(
+        "--read-only", action="store_true", help="no uploads or imports; the database is only read"
+    )
+    p.set_defaults(func=cmd_serve)
+
+    for name, func, target, what in (
+        ("backup", cmd_backup, "file", "write a consistent copy of the database to FILE"),
+        ("snapshot", cmd_snapshot, "dir", "publish a copy in DIR atomically, for read-only apps"),
+    ):
+        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        p.add_argument(target, metavar=target.upper())
+        p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
+        p.add_argument(
+            "--wait",
+            type=float,
+            default=WRITER_WAIT_SECONDS,
+            metavar="S",
+            help=f"seconds to wait for a writer to let go (default {WRITER_WAIT_SECONDS:g})",
+        )
+        p.set_defaults(func=func)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kompass.ui import server  # Streamlit only when a server starts
+
+    options = server.ServeOptions(
+        db=Path(args.db) if args.db else db_path(),
+        port=args.port,
+        address=args.address,
+        base_url_path=args.base_url_path,
+        read_only=True if args.read_only else None,
+    )
+    return server.serve(options)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else db_path()
+    try:
+        written = backup(db, Path(args.file), wait=args.wait)
+    except StoreError as exc:
+        print(f"kompass backup: {exc}", file=sys.stderr)
+        return store_exit_code(exc)
+    print(f"backup of {db} written to {written}")
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else db_path()
+    try:
+        written = snapshot(db, Path(args.dir), wait=args.wait)
+    except StoreError as exc:
+        print(f"kompass snapshot: {exc}", file=sys.stderr)
+        return store_exit_code(exc)
+    print(f"snapshot of {db} published as {written}")
+    return 0
+
+
+def store_exit_code(exc: StoreError) -> int:
+    """2 for a database this kompass must not touch (a newer schema), else 1."""
+    return 2 if exc.code == SCHEMA_TOO_NEW else 1
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -1,17 +1,21 @@
 """Data: what is stored and where it came from; downloads; uploads and imports."""
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from kompass.domain.municipalities import municipalities
 from kompass.errors import KompassError
+from kompass.parse.pasted import PasteError, completed, recognise
 from kompass.present import data_page
+from kompass.present import pasted as paste_words
 from kompass.present import tables as present_tables
 from kompass.present.notices import text_of, warning_lines
 from kompass.present.strings import error_text
 from kompass.store import imports
-from kompass.ui import cache, uploads
+from kompass.ui import access, cache, uploads
 from kompass.ui.common import current_db, leave_v1_mode, load_evaluations, plain
 
 BROWSE_ROWS = 1000
@@ -63,12 +67,128 @@ def show_import_result(result: imports.ImportResult) -> None:
         st.text(data_page.import_warnings([text_of(w) for w in result.warnings[:IMPORT_LINES]]))
 
 
+def paste_tab(db: Path) -> None:
+    """Klistra in resultat: text and source, the preview with corrections, then save."""
+    st.write(paste_words.INTRO)
+    text = st.text_area(
+        paste_words.TEXT_LABEL,
+        key="w_paste",
+        height=220,
+        placeholder=paste_words.TEXT_PLACEHOLDER,
+        help=paste_words.text_help(),
+    )
+    source = st.text_input(
+        paste_words.SOURCE_LABEL, key="w_paste_source", help=paste_words.SOURCE_HELP
+    )
+    if not text.strip():
+        return
+    tag, pasted = recognised(text)
+    if isinstance(pasted, PasteError):
+        st.error(plain(paste_words.refused(text_of(pasted.notice))))
+        return
+    st.subheader(paste_words.RECOGNISED_HEADING)
+    st.text(paste_words.recognised_line(pasted))
+    kommun, year, framework = paste_corrections(pasted, tag)
+    try:
+        done = completed(pasted, source or "–", kommun, year, framework)
+    except PasteError as exc:
+        st.warning(plain(paste_words.refused(text_of(exc.notice))))
+        return
+    # Every cell is text: a value from the paste is never rendered as Markdown.
+    st.dataframe(
+        paste_words.preview_table(done),
+        hide_index=True,
+        width="stretch",
+        # The area names are long: on a phone the numbers beside them must stay in view.
+        column_config={paste_words.AREA_HEADER: st.column_config.TextColumn(width="medium")},
+    )
+    st.dataframe(paste_words.series_table(done), hide_index=True, width="stretch")
+    if done.notices:
+        st.text(data_page.preview_warnings([text_of(n) for n in done.notices]))
+    if not source.strip():
+        st.info(paste_words.NEED_SOURCE)
+    if st.button(
+        paste_words.SAVE_BUTTON, type="primary", key="save_paste", disabled=not source.strip()
+    ):
+        save_paste(completed(pasted, source, kommun, year, framework), source, db)
+
+
+def recognised(text: str) -> tuple[str, Any]:
+    """(a tag of the text, what `recognise` made of it: a Pasted or the PasteError), read
+    once per text, not on every rerun (a long paste takes a second or two)."""
+    tag = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:12]
+    held = st.session_state.get("paste_recognised")
+    if held is None or held[0] != tag:
+        try:
+            held = (tag, recognise(text))
+        except PasteError as exc:
+            held = (tag, exc)
+        st.session_state["paste_recognised"] = held
+    return held
+
+
+def paste_corrections(pasted: Any, tag: str) -> tuple[str | None, int | None, str | None]:
+    """Municipality, year and framework, prefilled from the text; the user may correct them.
+
+    The widgets' keys carry the text's tag, so a new paste starts from its own recognition.
+    """
+    codes = [m.code for m in municipalities()]
+    names = {m.code: m.name for m in municipalities()}
+    left, middle, right = st.columns(3)
+    kommun = left.selectbox(
+        paste_words.MUNICIPALITY_LABEL,
+        codes,
+        index=codes.index(pasted.municipality) if pasted.municipality in names else None,
+        format_func=names.get,
+        key=f"w_paste_kommun_{tag}",
+    )
+    year = middle.number_input(
+        paste_words.YEAR_LABEL,
+        min_value=2002,
+        max_value=2100,
+        value=pasted.year,
+        step=1,
+        key=f"w_paste_year_{tag}",
+    )
+    frameworks = list(paste_words.FRAMEWORKS)
+    framework = right.selectbox(
+        paste_words.FRAMEWORK_LABEL,
+        frameworks,
+        index=frameworks.index(pasted.framework) if pasted.framework in frameworks else None,
+        key=f"w_paste_framework_{tag}",
+    )
+    return kommun, None if year is None else int(year), framework
+
+
+def save_paste(done: Any, source: str, db: Path) -> None:
+    """Store the paste through the imports; say what was stored and skipped, or why not."""
+    try:
+        name = paste_words.saved_file_name(source)
+        saved = access.audited("paste", name, None, paste_words.save_pasted, done, name, db)
+    except imports.ImportValidationError as exc:
+        st.error(data_page.nothing_saved(len(exc.errors)))
+        st.text("\n".join(text_of(e) for e in exc.errors[:IMPORT_LINES]))
+        return
+    except KompassError as exc:
+        st.error(error_text(exc))
+        return
+    cache.clear()
+    st.success(paste_words.SAVED)
+    st.text("\n".join(paste_words.saved_lines(saved)))
+    reasons = [text_of(reason) for _, result in saved.results for _, reason in result.skipped]
+    if reasons:
+        st.warning(data_page.rows_heading(len(reasons), data_page.SKIPPED))
+        st.text("\n".join(reasons))
+
+
 leave_v1_mode()
 db = current_db()
 evals = load_evaluations(db)
 st.title(data_page.TITLE)
 st.write(data_page.INTRO)
-tabs = st.tabs(data_page.TABS)
+access.read_only_note()  # a read-only app: how new data arrives instead of uploads
+# The first two tabs read; the others (upload, import) write and are not offered read-only.
+tabs = st.tabs(data_page.TABS if access.can_write() else data_page.TABS[:2])
 
 with tabs[0]:
     files = cache.reports(db)
@@ -98,12 +218,15 @@ with tabs[0]:
     st.header(data_page.BROWSE_HEADING)
     tables = cache.tidy_table_names(db)
     name = st.selectbox(data_page.TABLE_LABEL, tables, key="w_table")
-    table = cache.tidy_table(db, name)
+    # Only the rows shown, built in a child process: all tables would double the server's memory.
+    table, n_rows = cache.tidy_table_head(db, name, BROWSE_ROWS)
     st.dataframe(
-        present_tables.formatted(table.head(BROWSE_ROWS)), hide_index=True, width="stretch"
+        present_tables.formatted(table, missing=present_tables.MISSING_VALUE),
+        hide_index=True,
+        width="stretch",
     )
-    if len(table) > BROWSE_ROWS:
-        st.caption(data_page.browse_caption(BROWSE_ROWS, len(table)))
+    if n_rows > BROWSE_ROWS:
+        st.caption(data_page.browse_caption(BROWSE_ROWS, n_rows))
 
 with tabs[1]:
     st.write(data_page.DOWNLOAD_INTRO)
@@ -139,6 +262,11 @@ with tabs[1]:
         key="dl_one",
     )
 
+if not access.can_write():  # no upload, import or paste below this line
+    if evals is not None and not evals.empty:
+        st.caption(plain(data_page.footer(db.name, len(evals))))
+    st.stop()
+
 with tabs[2]:
     st.write(data_page.upload_intro(uploads.MAX_UPLOAD_MB))
     # No type filter: Streamlit would refuse other files in English; preview_upload
@@ -169,7 +297,10 @@ with tabs[2]:
             show_replacement(preview, db)
             if st.button(data_page.SAVE_BUTTON, type="primary", key="save_upload"):
                 try:
-                    result = uploads.save_upload(preview, upload.getvalue(), db)
+                    data = upload.getvalue()
+                    result = access.audited(
+                        "upload", upload.name, data, uploads.save_upload, preview, data, db
+                    )
                 except KompassError as exc:
                     st.error(error_text(exc))
                 else:
@@ -199,7 +330,8 @@ with tabs[3]:
     if csv_file is not None and st.button(data_page.IMPORT_BUTTON, key="do_import"):
         handler = imports.import_scores if kind == data_page.SCORES else imports.import_reference
         try:
-            result = handler(csv_file.getvalue(), uploads.clean_name(csv_file.name), db)
+            data, name = csv_file.getvalue(), uploads.clean_name(csv_file.name)
+            result = access.audited("import", name, data, handler, data, name, db)
         except imports.ImportValidationError as exc:
             st.error(data_page.nothing_saved(len(exc.errors)))
             st.text("\n".join(text_of(e) for e in exc.errors[:IMPORT_LINES]))
@@ -208,6 +340,9 @@ with tabs[3]:
         else:
             cache.clear()
             show_import_result(result)
+
+with tabs[4]:
+    paste_tab(db)
 
 if evals is not None and not evals.empty:
     st.caption(plain(data_page.footer(db.name, len(evals))))

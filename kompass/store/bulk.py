@@ -30,6 +30,7 @@ import duckdb
 from kompass.errors import BudgetExceeded
 from kompass.parse import PARSER_VERSION, Evaluation, ParseError
 from kompass.parse.budget import parse_files_within
+from kompass.store import audit, originals
 from kompass.store import db as store_db
 from kompass.store import rows as store_rows
 
@@ -48,6 +49,7 @@ class Parsed:
     file_name: str
     fmt: str
     path: Path
+    data: bytes  # kept in `original` with the report (a chunk holds at most STORE_CHUNK)
 
 
 Failure = tuple[str, str]
@@ -60,7 +62,7 @@ REPORT_COLUMNS = (
 def parsed(path: Path, outcome: tuple[bytes, Evaluation, str]) -> Parsed:
     data, evaluation, fmt = outcome
     name = store_rows.clean_file_name(path.name)
-    return Parsed(evaluation, hashlib.sha256(data).hexdigest(), name, fmt, path)
+    return Parsed(evaluation, hashlib.sha256(data).hexdigest(), name, fmt, path, data)
 
 
 def failure(path: Path, exc: ParseError | BudgetExceeded) -> Failure:
@@ -109,11 +111,20 @@ def ingest_files(
     ordered = sorted(files, key=_modified)
     try:
         _parse_and_store(ordered, store_db.Batch(db, wait), progress, results, failures)
+        _audit_failures(db, failures, wait)
     except store_db.StoreError as exc:
         exc.fields["results"] = _in_run_superseded(results, files)
         exc.fields["failures"] = failures
         raise
     return _in_run_superseded(results, files), failures
+
+
+def _audit_failures(db: Path | None, failures: list[Failure], wait: float) -> None:
+    """Files that failed to parse wrote nothing: their audit rows go in after the run."""
+    recording = audit.current()
+    if recording is not None and failures:
+        entries = [(Path(file).name, None, f"failed: {message}") for file, message in failures]
+        audit.record_now(db, entries, recording, wait)
 
 
 def _modified(path: Path) -> tuple[float, str]:
@@ -197,6 +208,7 @@ def _store_one_by_one(
         try:
             with store_db.transaction(batch.connection()) as con:
                 result = _careful(con, item)
+                audit.record(con, [(item.file_name, item.sha256, result.status)])
         except store_db.StoreError:
             raise
         except duckdb.Error as exc:
@@ -206,7 +218,9 @@ def _store_one_by_one(
 
 
 def _careful(con: store_db.Connection, item: Parsed) -> store_rows.IngestResult:
-    return store_rows.store_parsed_one(con, item.evaluation, item.sha256, item.file_name, item.fmt)
+    return store_rows.store_parsed_one(
+        con, item.evaluation, item.sha256, item.file_name, item.fmt, item.data
+    )
 
 
 def store_parsed(con: store_db.Connection, parsed: list[Parsed]) -> list[store_rows.IngestResult]:
@@ -219,7 +233,11 @@ def store_parsed(con: store_db.Connection, parsed: list[Parsed]) -> list[store_r
         by_file[index] = result
     for index in careful:
         by_file[index] = _careful(con, parsed[index])
-    return [by_file[i] for i in range(len(parsed))]
+    results = [by_file[i] for i in range(len(parsed))]
+    audit.record(
+        con, [(p.file_name, p.sha256, r.status) for p, r in zip(parsed, results, strict=True)]
+    )
+    return results
 
 
 def _split(con: store_db.Connection, parsed: list[Parsed]) -> tuple[list[int], list[int]]:
@@ -287,6 +305,7 @@ def _insert_simple(
             (rid, p.sha256, p.file_name, p.fmt, PARSER_VERSION, now, english, notices)
         )
     store_db.insert_rows(con, "report", REPORT_COLUMNS, report_rows)
+    originals.keep(con, [(p.sha256, p.file_name, p.fmt, p.data) for p in items])
     rows = store_rows.empty_rows()
     for eid, rid, p in zip(evaluation_ids, report_ids, items, strict=True):
         store_rows.evaluation_rows(p.evaluation, eid, rid, into=rows)

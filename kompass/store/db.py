@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from kompass import __version__
 from kompass.config import db_path, reference_file
 from kompass.domain.frameworks import area_names
 from kompass.domain.municipalities import municipalities
@@ -46,7 +47,9 @@ VIEWS: tuple[str, ...] = tuple(
 REPORT_SUFFIXES = (".txt", ".md", ".pdf")
 # 2: the superseded and meta tables (issue 8). A store without them gets them on open.
 # 3: report.notices, the codes and fields of the warnings (issue 9; migrate.STEPS).
-SCHEMA_VERSION = 3
+# 4: evaluation.total_computed and report.format 'published' (issue 11; migrate.STEPS).
+# 5: the tables original (kept files, `kompass reparse`) and audit (issue 13; migrate.STEPS).
+SCHEMA_VERSION = 5
 BATCH_SECONDS = 0.3  # a batch ingest gives up the write lock after this long
 # How long an open waits for a lock held elsewhere: the app would rather wait two
 # seconds during a concurrent ingest than tell the user to come back later.
@@ -63,6 +66,8 @@ WRITER_WAIT_SECONDS = 120.0
 READER_TURN_SECONDS = 5 * LOCK_POLL_SECONDS
 # The 2020 framework replaced the 2010 one from the 2020 evaluations on.
 FIRST_2020_YEAR = 2020
+# The error code of a store whose schema is newer than this kompass knows (issue 13).
+SCHEMA_TOO_NEW = "store_too_new"
 
 Connection = duckdb.DuckDBPyConnection
 Progress = Callable[[int, int, Path], None]
@@ -182,6 +187,7 @@ def _open(path: Path, read_only: bool, wait: float) -> Connection:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
             if read_only:
+                _refuse_newer(con, path)
                 _temporary_views(con)
             return con
         except duckdb.Error as exc:
@@ -332,8 +338,12 @@ def _initialise(con: Connection) -> None:
     missing = not set(TABLES) <= existing
     counts = _counts(con, [t for t in REFERENCE_TABLES if t in existing])
     version = 0 if fresh else _schema_version(con) if "meta" in existing else 1
+    if version > SCHEMA_VERSION:
+        written_by = _meta_value(con, "kompass_version")
+        raise too_new_error(version, _database_path(con), written_by)
     views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     current = version == SCHEMA_VERSION and set(VIEWS) <= views
+    current = current and _meta_value(con, "kompass_version") == __version__
     if not missing and all(counts.get(t) for t in REFERENCE_TABLES) and current:
         return  # nothing to write: keeps a plain open free of writes
     with transaction(con):
@@ -345,6 +355,11 @@ def _initialise(con: Connection) -> None:
         con.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             [str(SCHEMA_VERSION)],
+        )
+        # Which kompass last initialised the store: named when a newer store is refused.
+        con.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('kompass_version', ?)",
+            [__version__],
         )
         if not counts.get("municipality"):
             _load_municipalities(con)
@@ -379,6 +394,41 @@ def _schema_version(con: Connection) -> int:
     """The version the store says it has; 2 for a store from before the meta table held it."""
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row and str(row[0]).isdigit() else 2
+
+
+def _meta_value(con: Connection, key: str) -> str | None:
+    """A meta row's value; None when the row or the meta table (before version 2) is missing."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    except duckdb.CatalogException:
+        return None
+    return str(row[0]) if row else None
+
+
+def too_new_error(version: int, path: Path | None, written_by: str | None = None) -> StoreError:
+    """The refusal of a store with a schema newer than SCHEMA_VERSION: no kompass guesses
+    at tables it does not know, so nothing is read or written."""
+    by = f" (written by kompass {written_by})" if written_by else ""
+    where = f"the database {path}" if path is not None else "the database"
+    fields = {"path": str(path)} if path is not None else {}
+    return StoreError(
+        f"{where} has schema version {version}{by}, newer than this kompass {__version__} "
+        f"knows ({SCHEMA_VERSION}); upgrade kompass to use it",
+        code=SCHEMA_TOO_NEW,
+        found=version,
+        supported=SCHEMA_VERSION,
+        written_by=written_by,
+        **fields,
+    )
+
+
+def _refuse_newer(con: Connection, path: Path) -> None:
+    """A read-only open of a store newer than this kompass: close it and say so."""
+    stored = _meta_value(con, "schema_version")
+    if stored is not None and stored.isdigit() and int(stored) > SCHEMA_VERSION:
+        error = too_new_error(int(stored), path, _meta_value(con, "kompass_version"))
+        con.close()
+        raise error
 
 
 @contextmanager

@@ -4,6 +4,11 @@ A report outranks an import, which outranks a value stated in a later report.
 The same bytes twice change nothing; a changed report for the same
 municipality and year replaces the old evaluation, and the old file's hash is
 kept as superseded so that it never comes back by itself.
+
+Where a report and an imported (or published) result for the same municipality
+and year disagree, the report wins and each differing number is kept as a
+`discrepancy` of kind 'published' on the report's evaluation, whichever came
+first (`published_values`, `store_published_discrepancies`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from kompass.domain.notices import records_json
 from kompass.parse import PARSER_VERSION, Evaluation, ScoreSeries
 from kompass.parse.budget import parse_bytes_within, parse_file_within
 from kompass.parse.model import FINDING_KINDS
+from kompass.store import audit, originals
 from kompass.store.db import (
     FIRST_2020_YEAR,
     Connection,
@@ -80,8 +86,11 @@ def store_evaluation(
 ) -> IngestResult:
     """Store an already parsed report; `data` are the file's bytes (for its sha256)."""
     sha256 = hashlib.sha256(data).hexdigest()
+    name = clean_file_name(file_name)
     with connect(db) as con, transaction(con):
-        return _store(con, evaluation, sha256, clean_file_name(file_name), fmt)
+        result = _store(con, evaluation, sha256, name, fmt, data)
+        audit.record(con, [(name, sha256, result.status)])
+        return result
 
 
 # C0/C1 controls and DEL, bidi overrides, and lone surrogates (file name bytes that are
@@ -100,8 +109,20 @@ def clean_file_name(name: str, fallback: str = "namnlös-fil") -> str:
 
 
 def _store(
-    con: Connection, evaluation: Evaluation, sha256: str, file_name: str, fmt: str
+    con: Connection,
+    evaluation: Evaluation,
+    sha256: str,
+    file_name: str,
+    fmt: str,
+    data: bytes | None = None,
 ) -> IngestResult:
+    """Store one parsed report by the rules, inside the caller's transaction.
+
+    `data`, the file's bytes, are kept (`originals.keep`) unless a newer file superseded
+    this one; kept also when the report is stored already (it may predate schema 5).
+    """
+    if data is not None and not _is_superseded(con, sha256):
+        originals.keep(con, [(sha256, file_name, fmt, data)])
     known = con.execute("SELECT report_id FROM report WHERE sha256 = ?", [sha256]).fetchone()
     if known is not None:
         row = con.execute(
@@ -112,17 +133,26 @@ def _store(
     newer = con.execute("SELECT replaced_by FROM superseded WHERE sha256 = ?", [sha256]).fetchone()
     if newer is not None:
         return _result(evaluation, file_name, "superseded", None, other_file=str(newer[0]))
+    # Compared before the old evaluation goes: the import's numbers (or those recorded
+    # against a report this one replaces) outlive it as discrepancies of this report.
+    published = _published_before(con, evaluation.municipality_code, evaluation.year)
     replaced, old_file = _remove_evaluation(
         con, evaluation.municipality_code, evaluation.year, (sha256, file_name)
     )
     report_id = _insert_report(con, evaluation, sha256, file_name, fmt)
     evaluation_id = insert_evaluation(con, evaluation, report_id)
+    store_published_discrepancies(con, evaluation_id, published)
     for series in evaluation.previous_evaluations:
         _store_stated(con, evaluation, series, report_id, file_name)
     for series in evaluation.references:
         _store_reference(con, evaluation, series, report_id, file_name)
     status = "replaced" if replaced in ("report", "import") else "added"
     return _result(evaluation, file_name, status, evaluation_id, other_file=old_file)
+
+
+def _is_superseded(con: Connection, sha256: str) -> bool:
+    found = con.execute("SELECT 1 FROM superseded WHERE sha256 = ?", [sha256]).fetchone()
+    return found is not None
 
 
 def _result(
@@ -188,7 +218,8 @@ class Stated:
 
 
 class ImportedScores(Protocol):
-    """An imported scores row (kompass.store.imports.ScoreRow)."""
+    """An imported scores row (kompass.store.imports.ScoreRow): any of the eight areas
+    (None where not given) and a total as stated, or computed from all eight areas."""
 
     @property
     def line(self) -> int: ...
@@ -201,13 +232,15 @@ class ImportedScores(Protocol):
     @property
     def framework(self) -> str: ...
     @property
-    def areas(self) -> tuple[float, ...]: ...
+    def areas(self) -> tuple[float | None, ...]: ...
     @property
     def stated_total(self) -> float | None: ...
     @property
     def source(self) -> str: ...
     @property
-    def total(self) -> float: ...
+    def total(self) -> float | None: ...
+    @property
+    def total_computed(self) -> bool: ...
     @property
     def has_discrepancy(self) -> bool: ...
 
@@ -219,7 +252,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "evaluation": (
         "evaluation_id", "municipality_code", "year", "month", "framework", "origin",
         "report_id", "evaluation_number", "interviewees", "evaluators", "total",
-        "total_line", "source_note",
+        "total_line", "source_note", "total_computed",
     ),
     "area_score": ("evaluation_id", "area", "score", "line", "stated_score", "stated_line"),
     "subarea_score": ("evaluation_id", "area", "code", "name", "score", "max", "line"),
@@ -260,7 +293,8 @@ def _report_rows(rows: TableRows, ev: Evaluation, eid: int, report_id: int) -> N
     """The report's own evaluation with its areas, sub-areas, findings and discrepancies."""
     rows["evaluation"].append(
         (eid, ev.municipality_code, ev.year, ev.month, ev.framework, "report", report_id,
-         ev.evaluation_number, ev.interviewees, list(ev.evaluators), ev.total, None, None)
+         ev.evaluation_number, ev.interviewees, list(ev.evaluators), ev.total, None, None,
+         False)
     )  # fmt: skip
     for a in ev.areas:
         rows["area_score"].append((eid, a.number, a.score, a.line, a.stated_score, a.stated_line))
@@ -289,23 +323,26 @@ def _stated_rows(rows: TableRows, stated: Stated, eid: int, report_id: int) -> N
     rows["evaluation"].append(
         (eid, ev.municipality_code, series.year, None, ev.framework, "stated_in_report",
          report_id, None, None, [], total, series.line if series.total is not None else None,
-         stated_note(stated.file_name, series, ev.framework))
+         stated_note(stated.file_name, series, ev.framework), False)
     )  # fmt: skip
     rows["area_score"] += [(eid, n, s, series.line, None, None) for n, s in scores]
 
 
 def _imported_rows(rows: TableRows, row: ImportedScores, eid: int, report_id: int) -> None:
+    """Only the areas the row gives; the total as stated (else summed, flagged computed).
+    A stated total that the eight areas do not add up to is kept, with the sum beside it."""
     rows["evaluation"].append(
         (eid, row.code, row.year, row.month, row.framework, "import", report_id, None, None,
-         [], row.total, row.line if row.stated_total is not None else None, row.source)
+         [], row.total, row.line if row.stated_total is not None else None, row.source,
+         row.total_computed)
     )  # fmt: skip
-    rows["area_score"] += [
-        (eid, n, score, row.line, None, None) for n, score in enumerate(row.areas, start=1)
-    ]
+    given = [(n, score) for n, score in enumerate(row.areas, start=1) if score is not None]
+    rows["area_score"] += [(eid, n, score, row.line, None, None) for n, score in given]
     if row.has_discrepancy:
+        assert row.stated_total is not None
         rows["discrepancy"].append(
-            (eid, None, "total", row.stated_total, row.total, row.line,
-             "imported total vs the sum of the eight areas")
+            (eid, None, "import_total", sum(score for _, score in given), row.stated_total,
+             row.line, "the sum of the eight areas vs the stated total; the total is kept")
         )  # fmt: skip
 
 
@@ -354,6 +391,106 @@ def replaces(
     if new == "stated_in_report":
         return new_stated_by is None or old_stated_by is None or old_stated_by <= new_stated_by
     return True
+
+
+# --- a report against an imported result -------------------------------------------
+
+# Published scores are often rounded to whole points: a difference within this is none.
+PUBLISHED_TOLERANCE = 0.5
+
+
+@dataclass(frozen=True)
+class PublishedValue:
+    """One number an import or a published file gives for an evaluation a report covers."""
+
+    area: int | None  # None: the total
+    value: float
+    line: int | None  # the line in the import file
+    source: str | None  # the row's kalla
+
+
+def published_values(con: Connection, evaluation_id: int) -> list[PublishedValue]:
+    """The numbers a stored evaluation holds from an import, to compare with a report.
+
+    An imported evaluation: the areas it gives and its stated total (a total summed
+    from the areas is not the source's word). A report's evaluation: the values
+    recorded against it earlier (discrepancies of kind 'published'), so that a
+    changed report replacing it is compared with them too. Else none.
+    """
+    found = con.execute(
+        "SELECT origin, total, total_line, total_computed, source_note FROM evaluation "
+        "WHERE evaluation_id = ?",
+        [evaluation_id],
+    ).fetchone()
+    if found is None:
+        return []
+    origin, total, total_line, computed, source = found
+    if origin == "report":
+        recorded = con.execute(
+            "SELECT area, stated, line, note FROM discrepancy "
+            "WHERE evaluation_id = ? AND kind = 'published' ORDER BY area NULLS LAST",
+            [evaluation_id],
+        ).fetchall()
+        return [PublishedValue(a, float(v), line, note) for a, v, line, note in recorded]
+    if origin != "import":
+        return []
+    areas = con.execute(
+        "SELECT area, score, line FROM area_score WHERE evaluation_id = ? ORDER BY area",
+        [evaluation_id],
+    ).fetchall()
+    values = [PublishedValue(int(a), float(v), line, source) for a, v, line in areas]
+    if total is not None and not computed:
+        values.append(PublishedValue(None, float(total), total_line, source))
+    return values
+
+
+def store_published_discrepancies(
+    con: Connection, evaluation_id: int, values: Sequence[PublishedValue]
+) -> list[PublishedValue]:
+    """Keep each of `values` that the report's stored evaluation contradicts as a
+    discrepancy of kind 'published' (stated = the value, chosen = the report's, note =
+    its source); returns those. Where the report has no such number there is nothing
+    to compare. Rows recorded earlier from the same sources are replaced, so the same
+    source compared twice leaves one row per number.
+    """
+    if not values:
+        return []
+    own: dict[int | None, float] = {
+        int(area): float(score)
+        for area, score in con.execute(
+            "SELECT area, score FROM area_score WHERE evaluation_id = ?", [evaluation_id]
+        ).fetchall()
+    }
+    total = con.execute(
+        "SELECT total FROM evaluation WHERE evaluation_id = ?", [evaluation_id]
+    ).fetchone()
+    if total is not None and total[0] is not None:
+        own[None] = float(total[0])
+    for source in sorted({v.source for v in values}, key=str):
+        con.execute(
+            "DELETE FROM discrepancy WHERE evaluation_id = ? AND kind = 'published' "
+            "AND note IS NOT DISTINCT FROM ?",
+            [evaluation_id, source],
+        )
+    differing = [
+        v for v in values if v.area in own and abs(own[v.area] - v.value) > PUBLISHED_TOLERANCE
+    ]
+    insert_rows(
+        con,
+        "discrepancy",
+        TABLE_COLUMNS["discrepancy"],
+        [(evaluation_id, v.area, "published", v.value, own[v.area], v.line, v.source)
+         for v in differing],
+    )  # fmt: skip
+    return differing
+
+
+def _published_before(con: Connection, municipality_code: str, year: int) -> list[PublishedValue]:
+    row = con.execute(
+        "SELECT evaluation_id FROM evaluation WHERE municipality_code = ? AND year = ?",
+        [municipality_code, year],
+    ).fetchone()
+    return [] if row is None else published_values(con, int(row[0]))
 
 
 def _framework_of_year(year: int) -> str:
@@ -496,6 +633,7 @@ def _delete_report_if_unused(con: Connection, report_id: int) -> None:
 # Public names for kompass.store.imports and .bulk, which write rows by the same rules.
 delete_evaluation_rows = _delete_evaluation_rows
 delete_report_if_unused = _delete_report_if_unused
+remove_evaluation = _remove_evaluation
 framework_of_year = _framework_of_year
 
 

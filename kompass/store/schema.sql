@@ -39,7 +39,9 @@ CREATE TABLE IF NOT EXISTS report (
     report_id       INTEGER PRIMARY KEY DEFAULT nextval('report_seq'),
     sha256          VARCHAR NOT NULL UNIQUE,
     file_name       VARCHAR NOT NULL,
-    format          VARCHAR NOT NULL,       -- text | pdf | csv
+    -- text | pdf: a report; csv: a user's import; published: data/published/, loaded by
+    -- store.imports.load_published (`kompass ingest`, `make run`, the app's first start)
+    format          VARCHAR NOT NULL,
     parser_version  VARCHAR NOT NULL,
     ingested_at     TIMESTAMP NOT NULL,     -- UTC
     warnings        VARCHAR[] NOT NULL DEFAULT [],  -- English messages (the CLI's words)
@@ -76,15 +78,22 @@ CREATE TABLE IF NOT EXISTS evaluation (
     evaluation_number  INTEGER,
     interviewees       INTEGER,
     evaluators         VARCHAR[] NOT NULL DEFAULT [],
-    total              DOUBLE,              -- sum of area scores (or the stated total)
+    -- A report's: the sum of its area scores. A stated or imported evaluation's: the
+    -- total its source states, else the sum of all eight areas, else NULL (an import
+    -- row that gives only some areas and no total).
+    total              DOUBLE,
     total_line         INTEGER,             -- line of the stated total, if any
     source_note        VARCHAR,             -- free text: "Sala 2019 i sala-2023.txt", kalla
+    -- true when an import gave all eight areas and no total, so `total` is their sum
+    -- (schema version 4)
+    total_computed     BOOLEAN NOT NULL DEFAULT false,
     UNIQUE (municipality_code, year)
 );
 
 -- The chosen score per area, with the line it came from and the area's own "Poäng".
 -- For a stated evaluation, line is the summary table's header line (the parser
--- keeps one line per column of that table).
+-- keeps one line per column of that table). Only the areas a source gives have rows:
+-- an imported or stated evaluation may have fewer than eight.
 CREATE TABLE IF NOT EXISTS area_score (
     evaluation_id  INTEGER NOT NULL,
     area           INTEGER NOT NULL,        -- 1..8 in the evaluation's framework
@@ -118,7 +127,8 @@ CREATE TABLE IF NOT EXISTS finding (
 
 CREATE SEQUENCE IF NOT EXISTS reference_seq;
 -- A mean (or other reference) per area: "Medel 2020-" stated in a report,
--- or imported with its source.
+-- or imported with its source. total: as stated, else (imports) the sum of all eight
+-- areas, else NULL; reference_score holds only the areas the source gives.
 CREATE TABLE IF NOT EXISTS reference_series (
     reference_id      INTEGER PRIMARY KEY DEFAULT nextval('reference_seq'),
     label             VARCHAR NOT NULL,
@@ -139,11 +149,23 @@ CREATE TABLE IF NOT EXISTS reference_score (
     PRIMARY KEY (reference_id, area)
 );
 
--- Where a report contradicts itself (rule in DESIGN.md, "Which number wins").
+-- Where sources disagree about one number (rule in DESIGN.md, "Which number wins").
+-- `chosen` is always the value the store keeps (what the app shows), `stated` the
+-- other one. Kinds:
+--   area_header | subarea_sum | summary_table | total: a report contradicts itself
+--     (line: the report's line of the stated value);
+--   import_total: an import row gives all eight areas and a total that differ by more
+--     than 0.5; area NULL, stated = the sum of the eight areas, chosen = the row's
+--     total, which `evaluation.total` keeps as the source states it (line: the CSV line);
+--   published: a report and an imported or published result for the same municipality
+--     and year disagree (beyond 0.5); the report wins. One row per area and for the
+--     total (area NULL) where both give a value: stated = the import's value, chosen =
+--     the report's, line = the import file's line, note = the import row's kalla (its
+--     source). The rows belong to the report's evaluation, so they outlive the import.
 CREATE TABLE IF NOT EXISTS discrepancy (
     evaluation_id  INTEGER NOT NULL,
     area           INTEGER,                 -- NULL for the total
-    kind           VARCHAR NOT NULL,        -- area_header | subarea_sum | summary_table | total
+    kind           VARCHAR NOT NULL,        -- see above
     stated         DOUBLE NOT NULL,
     chosen         DOUBLE NOT NULL,
     line           INTEGER,
@@ -155,4 +177,30 @@ CREATE TABLE IF NOT EXISTS discrepancy (
 CREATE TABLE IF NOT EXISTS meta (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR NOT NULL
+);
+
+-- The bytes of every ingested report and imported CSV file (schema version 5), so that
+-- `kompass reparse` can parse the reports again after a parser change. Written in the
+-- transaction that stores the file; kept when a later file supersedes it. Each is at
+-- most parse.text.MAX_BYTES (a report) or imports.MAX_IMPORT_BYTES (a CSV file).
+-- Files stored before version 5 have none: ingesting them again keeps them.
+CREATE TABLE IF NOT EXISTS original (
+    sha256     VARCHAR PRIMARY KEY,         -- report.sha256 of the file
+    file_name  VARCHAR NOT NULL,
+    format     VARCHAR NOT NULL,            -- text | pdf | csv | published (as report.format)
+    bytes      BLOB NOT NULL,
+    kept_at    TIMESTAMP NOT NULL           -- UTC
+);
+
+-- Every write by the CLI and the app (schema version 5): who wrote which file, and what
+-- came of it. The CLI's rows and the app's stored writes go in with the write itself
+-- (kompass.store.audit); a refused or failed write in the app is recorded after it.
+CREATE TABLE IF NOT EXISTS audit (
+    recorded_at TIMESTAMP NOT NULL,         -- UTC (`at` is a keyword in DuckDB)
+    via        VARCHAR NOT NULL,            -- cli | app
+    who        VARCHAR,                     -- app: the signed-in user; cli: the OS user
+    action     VARCHAR NOT NULL,            -- ingest | import-scores | upload | reparse | …
+    file_name  VARCHAR,
+    sha256     VARCHAR,                     -- NULL where the file could not be read
+    result     VARCHAR NOT NULL             -- added | replaced | unchanged | failed: … | …
 );

@@ -1,4 +1,7 @@
-"""Issue 8, item 17: `make run` listens on this machine only, unless told otherwise."""
+"""Issue 8, item 17: `make run` listens on this machine only, unless told otherwise.
+
+Since issue 13 `make run` starts the app through `kompass serve`.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ def run_recipe(port: int) -> list[str]:
     printed = subprocess.run(
         ["make", "-n", "run", f"PORT={port}"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout
-    [line] = [ln for ln in printed.splitlines() if "streamlit run" in ln]
+    [line] = [ln for ln in printed.splitlines() if "kompass serve" in ln]
     return shlex.split(line)
 
 
@@ -45,7 +48,7 @@ def listening_addresses(port: int) -> set[str]:
 def test_make_run_binds_to_localhost(tmp_path: Path) -> None:
     port = free_port()
     command = run_recipe(port)
-    assert "--server.address" in command
+    assert "--address" in command
     env = {**os.environ, "KOMPASS_DB": str(tmp_path / "kompass.duckdb")}
     server = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -1,4 +1,4 @@
-"""Issue 9: a wheel built from the repository works installed anywhere.
+"""Issue 9: a wheel built from the repository works installed anywhere (issue 13: and serves).
 
 The wheel is built with `pip wheel .` and installed (without its
 dependencies) into a fresh virtual environment outside the checkout. The
@@ -16,9 +16,17 @@ import shutil
 import site
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from kompass.present.access import READ_ONLY_NOTE
+from kompass.ui import registry
+from tests.cli.test_serving import free_port
+from tests.helpers.browser import main_text, needs_chromium, open_page
 
 REPO = Path(__file__).resolve().parents[2]
 SALA = REPO / "data" / "reports" / "sala-2023.txt"
@@ -84,3 +92,68 @@ def test_parse_ingest_export_from_a_wheel(installed: Path, tmp_path: Path) -> No
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "ut" / "README.txt").exists()
     assert any(p.suffix == ".csv" for p in (tmp_path / "ut").iterdir())
+
+
+# --- issue 13: `kompass serve` from the wheel ------------------------------------------
+
+
+def test_the_wheel_carries_the_app(installed: Path, tmp_path: Path) -> None:
+    found = subprocess.run(
+        [str(installed / "python"), "-c",
+         "from kompass.ui.server import app_dir; print(app_dir())"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    folder = Path(found)
+    assert folder == installed.parent / "share" / "kompass"
+    assert (folder / "app.py").is_file() and (folder / ".streamlit" / "config.toml").is_file()
+    assert sorted(p.name for p in (folder / "pages").glob("*.py")) == sorted(
+        p.name for p in (REPO / "pages").glob("*.py")
+    )
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_serve_read_only_from_a_wheel(installed: Path, tmp_path: Path, page: Any) -> None:
+    """A wheel installed outside the checkout serves every page on an existing database."""
+    db = tmp_path / "kompass.duckdb"
+    ingested = run(installed, tmp_path, "ingest", "--quiet", "--db", str(db), str(SALA))
+    assert ingested.returncode == 0, ingested.stderr
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KOMPASS_", "PYTHON"))}
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(installed / "kompass"), "serve", "--db", str(db), "--read-only",
+             "--port", str(port)],
+            cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+        for spec in registry.PAGES:
+            open_page(page, url + spec.path, f"wheel{spec.path.replace('/', '-')}")
+        assert page.locator("[data-testid=stFileUploader]").count() == 0  # the Data page
+        assert READ_ONLY_NOTE in main_text(page)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    text = log.read_text()
+    assert "read-only as asked" in text
+    assert str(REPO) not in text  # nothing of the checkout was used
+
+
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        assert proc.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.read() == b"ok":
+                    return
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.3)

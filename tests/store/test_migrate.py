@@ -1,4 +1,6 @@
-"""Schema upgrades in place (kompass.store.migrate): a version 2 store gains report.notices."""
+"""Schema upgrades in place (kompass.store.migrate): a version 2 store gains report.notices,
+a version 3 store evaluation.total_computed and the 'published' format (issue 11), a
+version 4 store the tables original and audit (issue 13)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ from kompass import queries
 from kompass.present.notices import ENGLISH_LEAD_IN, stored_texts
 from kompass.store import connect, get_meta, ingest
 from kompass.store.db import SCHEMA_VERSION
+from kompass.store.imports import import_scores, load_published
 from tests.helpers.db import make_version_2, raw_sql, rows
 
 REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"
+PUBLISHED = Path(__file__).resolve().parents[2] / "data" / "published"
+AREAS = ",".join(f"omrade{n}" for n in range(1, 9))
 
 
 def report_columns(db: Path) -> list[str]:
@@ -26,8 +31,8 @@ def test_a_version_2_store_gains_the_notices_column(sample_db_copy: Path) -> Non
     with connect(sample_db_copy):  # read-write: the initialising open upgrades
         pass
 
-    assert SCHEMA_VERSION == 3
-    assert get_meta(sample_db_copy, "schema_version") == "3"
+    assert SCHEMA_VERSION == 5
+    assert get_meta(sample_db_copy, "schema_version") == "5"
     assert "notices" in report_columns(sample_db_copy)
     assert rows(sample_db_copy, "SELECT file_name, warnings FROM report ORDER BY 1") == (
         warnings_before
@@ -43,7 +48,7 @@ def test_a_version_2_store_gains_the_notices_column(sample_db_copy: Path) -> Non
 def test_an_upgraded_store_stores_codes_for_new_reports(empty_db: Path) -> None:
     make_version_2(empty_db)
     assert ingest(REPORTS / "lund-2011.txt", empty_db).status == "added"
-    assert get_meta(empty_db, "schema_version") == "3"
+    assert get_meta(empty_db, "schema_version") == str(SCHEMA_VERSION)
     lund = queries.reports(empty_db).set_index("file_name").loc["lund-2011.txt"]
     assert stored_texts(lund.warnings, lund.notices) == ["utvärderarna namnges inte på titelsidan"]
 
@@ -70,3 +75,115 @@ def test_a_store_from_before_version_2_is_upgraded_not_reloaded(sample_db_copy: 
         evaluations
     )
     assert rows(sample_db_copy, "SELECT count(*) FROM superseded") == [(0,)]
+
+
+# --- 3 -> 4: evaluation.total_computed, report.format 'published' (issue 11) -------------
+
+
+def make_version_3(db: Path) -> None:
+    """What kompass wrote before issue 11: no total_computed; published files as 'csv'."""
+    raw_sql(
+        db,
+        "ALTER TABLE evaluation DROP COLUMN total_computed",
+        "UPDATE report SET format = 'csv' WHERE format = 'published'",
+        "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
+    )
+
+
+def evaluation_columns(db: Path) -> list[str]:
+    found = rows(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'evaluation'")
+    return [name for (name,) in found]
+
+
+def test_a_version_3_store_gains_total_computed_and_keeps_its_data(sample_db_copy: Path) -> None:
+    """Imports stored under the old rules are flagged by those rules: all eight areas and no
+    stated total (Håbo) had their total summed; a total only (Lund) or a stated total
+    (Örebro) did not. The files load_published stored become format 'published'."""
+    scores = (
+        f"kommun,ar,ramverk,{AREAS},total,kalla\n"
+        "Håbo,2021,2020,50,51,52,53,54,55,56,57,,Testdata\n"
+        "Lund,2015,2010,,,,,,,,,450,Testdata\n"
+        "Örebro,2021,2020,60,60,60,60,60,60,60,60,480,Testdata\n"
+    )
+    import_scores(scores.encode(), "gamla.csv", sample_db_copy)
+    load_published(PUBLISHED, sample_db_copy)
+    make_version_3(sample_db_copy)
+    assert "total_computed" not in evaluation_columns(sample_db_copy)
+    tables = ("evaluation", "area_score", "discrepancy", "reference_series", "reference_score")
+    before = {t: rows(sample_db_copy, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    formats = rows(sample_db_copy, "SELECT file_name, format FROM report ORDER BY 1")
+    assert ("published/results.csv", "csv") in formats
+
+    with connect(sample_db_copy):  # read-write: the initialising open upgrades
+        pass
+
+    assert get_meta(sample_db_copy, "schema_version") == "5"
+    assert "total_computed" in evaluation_columns(sample_db_copy)
+    after = {t: rows(sample_db_copy, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    # Every old row is kept; evaluation rows gain the flag as their last column.
+    assert [r[:-1] for r in after["evaluation"]] == before["evaluation"]
+    assert {t: v for t, v in after.items() if t != "evaluation"} == {
+        t: v for t, v in before.items() if t != "evaluation"
+    }
+    computed = rows(
+        sample_db_copy,
+        "SELECT code, year FROM evaluation_detail WHERE total_computed ORDER BY ALL",
+    )
+    published_computed = rows(
+        sample_db_copy,
+        "SELECT count(*) FROM evaluation_detail WHERE total_computed AND published",
+    )
+    assert ("0305", 2021) in computed  # Håbo
+    assert ("1281", 2015) not in computed and ("1880", 2021) not in computed
+    assert len(computed) == 1 + published_computed[0][0]
+    assert rows(sample_db_copy, "SELECT file_name, format FROM report ORDER BY 1") == sorted(
+        (name, "published" if name.startswith("published/") else fmt) for name, fmt in formats
+    )
+    # NOT NULL, default false: as in a store created at version 4 (schema.sql).
+    assert rows(
+        sample_db_copy,
+        "SELECT is_nullable, column_default FROM duckdb_columns() "
+        "WHERE table_name = 'evaluation' AND column_name = 'total_computed'",
+    ) == [(False, "false")]
+
+
+def test_an_upgraded_version_3_store_takes_partial_imports(empty_db: Path) -> None:
+    make_version_3(empty_db)
+    text = f"kommun,ar,ramverk,{AREAS},total,kalla\nHåbo,2021,2020,61,,,,,,,,,Testdata\n"
+    assert import_scores(text.encode(), "delvis.csv", empty_db).rows_stored == 1
+    assert get_meta(empty_db, "schema_version") == str(SCHEMA_VERSION)
+    assert rows(empty_db, "SELECT total, total_computed, published FROM evaluation_detail") == [
+        (None, False, False)
+    ]
+
+
+# --- 4 -> 5: the tables original and audit (issue 13) ------------------------------------
+
+
+def make_version_4(db: Path) -> None:
+    """What kompass wrote before issue 13 kept originals: no original, no audit table."""
+    raw_sql(
+        db,
+        "DROP TABLE original",
+        "DROP TABLE audit",
+        "UPDATE meta SET value = '4' WHERE key = 'schema_version'",
+    )
+
+
+def test_a_version_4_store_gains_original_and_audit(sample_db_copy: Path) -> None:
+    make_version_4(sample_db_copy)
+    tables = ("report", "evaluation", "area_score", "discrepancy")
+    before = {t: rows(sample_db_copy, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+
+    with connect(sample_db_copy):  # read-write: the initialising open upgrades
+        pass
+
+    assert get_meta(sample_db_copy, "schema_version") == "5"
+    assert {t: rows(sample_db_copy, f"SELECT * FROM {t} ORDER BY ALL") for t in tables} == before
+    # The reports stored before have no kept original: ingesting one again keeps it.
+    assert rows(sample_db_copy, "SELECT count(*) FROM original") == [(0,)]
+    assert rows(sample_db_copy, "SELECT count(*) FROM audit") == [(0,)]
+    assert ingest(REPORTS / "sala-2023.txt", sample_db_copy).status == "unchanged"
+    assert rows(sample_db_copy, "SELECT file_name, format, bytes FROM original") == [
+        ("sala-2023.txt", "text", (REPORTS / "sala-2023.txt").read_bytes())
+    ]

@@ -45,7 +45,9 @@ SAMPLE_COUNTS = {
     "reference_score": 8,
     "discrepancy": 5,  # sala 1, hoganas 2, svenljunga 2, 5, 6
     "superseded": 0,
-    "meta": 1,  # schema_version
+    "meta": 2,  # schema_version, kompass_version (the kompass that last wrote it)
+    "original": 5,  # each report's bytes (schema version 5)
+    "audit": 0,  # the fixture's ingest records no audit (only the CLI and the app do)
 }
 
 
@@ -245,7 +247,8 @@ def test_changed_report_replaces_the_evaluation(
     result = ingest(changed, db)
     assert (result.status, result.other_file) == ("replaced", "sala-2023.txt")
     # The old file's hash is kept as superseded (issue 8, item 6).
-    assert table_counts(db) == {**sample_counts, "superseded": 1}
+    # Both files' bytes stay kept: the old one's beside its superseded hash.
+    assert table_counts(db) == {**sample_counts, "superseded": 1, "original": 6}
     [(evaluation_id, report_id, total)] = rows(
         db,
         "SELECT evaluation_id, report_id, total FROM evaluation "
