@@ -629,13 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
     p.add_argument("--quiet", action="store_true", help="print a one-line summary only")
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=WRITER_WAIT_SECONDS,
-        metavar="S",
-        help=f"seconds to wait for a database in use (default {WRITER_WAIT_SECONDS:g})",
-    )
+    _add_wait_argument(p, "a database in use")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("check", help="parse reports without storing; explain what was found")
@@ -723,6 +717,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_wait_argument(p: argparse.ArgumentParser, what: str) -> None:
+    """--wait S: how long a command waits for the database (`what` it waits for)."""
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=WRITER_WAIT_SECONDS,
+        metavar="S",
+        help=f"seconds to wait for {what} (default {WRITER_WAIT_SECONDS:g})",
+    )
+
+
 def _add_reparse_command(sub: Any) -> None:
     """reparse (issue 13)."""
     p = sub.add_parser(
@@ -734,13 +739,7 @@ def _add_reparse_command(sub: Any) -> None:
     )
     p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
     p.add_argument("--dry-run", action="store_true", help="list the changes; store nothing")
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=WRITER_WAIT_SECONDS,
-        metavar="S",
-        help=f"seconds to wait for a database in use (default {WRITER_WAIT_SECONDS:g})",
-    )
+    _add_wait_argument(p, "a database in use")
     p.set_defaults(func=cmd_reparse)
 
 
@@ -824,13 +823,7 @@ def _add_serving_commands(sub: Any) -> None:
         p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
         p.add_argument(target, metavar=target.upper())
         p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $KOMPASS_DB)")
-        p.add_argument(
-            "--wait",
-            type=float,
-            default=WRITER_WAIT_SECONDS,
-            metavar="S",
-            help=f"seconds to wait for a writer to let go (default {WRITER_WAIT_SECONDS:g})",
-        )
+        _add_wait_argument(p, "a writer to let go")
         p.set_defaults(func=func)
 
 

@@ -196,7 +196,7 @@ with tabs[0]:
         st.info(data_page.NO_REPORTS)
     else:
         st.dataframe(
-            present_tables.formatted(data_page.reports_table(files)),
+            present_tables.formatted(data_page.reports_table(files), missing="–"),
             hide_index=True,
             width="stretch",
         )

@@ -64,6 +64,8 @@ def too_few_text(name: str, n_evaluations: int) -> str:
 
 
 def nearest_intro(n_multi: int) -> str:
+    if n_multi == 1:
+        return "Den enda kommunen med två eller fler utvärderingar:"
     return f"De närmaste av {num(n_multi)} kommuner med två eller fler utvärderingar:"
 
 

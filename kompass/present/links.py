@@ -71,9 +71,14 @@ def evaluations_of(name: str) -> str:
 
 
 def year_option(year: str, origin: str) -> str:
-    """A year in the year picker: "2019", "2016 (importerad)"."""
+    """A year in the year picker: "2019", "2016 (importerad)", "2014 (publicerat resultat)".
+
+    `origin` is the evaluation's origin, or "published" for a result from data/published.
+    """
     if origin == "stated_in_report":
         return f"{year} (uppgift ur senare rapport)"
+    if origin == "published":
+        return f"{year} (publicerat resultat)"
     if origin == "import":
         return f"{year} (importerad)"
     return year

@@ -101,17 +101,25 @@ def month_year(month: int | None, year: int) -> str:
     return f"{MONTHS[month - 1]} {year}" if month else str(year)
 
 
+PUBLISHED_PREFIX = "published/"
+
+
 def source_caption(files: list[str], extra: str = "", most: int = 6) -> str:
     """ "Källa: Kommunkompassen, SKR; rapport sala-2023.txt" with optional extra.
 
     Beyond `most` files the caption counts them instead (the Data page lists them).
     """
     unique = sorted({f for f in files if f})
+    # data/published is loaded as "published/<file>": results quoted from web pages, no report.
+    published = [f for f in unique if f.startswith(PUBLISHED_PREFIX)]
+    unique = [f for f in unique if not f.startswith(PUBLISHED_PREFIX)]
     text = SOURCE_PREFIX
     if len(unique) > most:
         text += f"; {num(len(unique))} rapporter (förtecknade på sidan Data)"
     elif unique:
         text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
+    if published:
+        text += "; publicerade resultat (data/published, källan står vid varje resultat)"
     return text + (f". {extra}" if extra else "")
 
 

@@ -194,6 +194,8 @@ _FRAME_CSS = """
   /* A table too wide for a phone has a long twin: containers keyed "x_wide", "x_long".
      No angle brackets in this CSS: the HTML sanitiser drops a style that holds them. */
   [class*="_wide"][class*="st-key-"] { display: none; }
+  /* Tab rows wrap instead of scrolling sideways (the Data page has five tabs). */
+  [role=tablist] { flex-wrap: wrap !important; row-gap: 0.25rem; }
 }
 @media (min-width: 641px) {
   [class*="_long"][class*="st-key-"] { display: none; }

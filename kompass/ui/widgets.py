@@ -133,11 +133,18 @@ def _stop_for_municipality(asked: str, names: dict[str, str]) -> NoReturn:
     st.stop()
 
 
+def _origins(rows: pd.DataFrame) -> list[str]:
+    """Each row's origin for `links.year_option`: "published" for data/published results."""
+    published = rows["published"] if "published" in rows else pd.Series(False, index=rows.index)
+    return ["published" if bool(p) else str(o) for o, p in zip(rows.origin, published, strict=True)]
+
+
 def _stop_for_year(name: str, code: str, asked: str, rows: pd.DataFrame) -> NoReturn:
     """`?ar=` is no evaluation year of this municipality: links to the years it has; stop."""
     st.warning(plain(links.no_evaluation_year(name, asked)))
     st.write(plain(links.evaluations_of(name)))
-    for year, origin in rows[["year", "origin"]].drop_duplicates("year").itertuples(index=False):
+    origins = _origins(rows.drop_duplicates("year"))
+    for year, origin in zip(rows.drop_duplicates("year").year, origins, strict=True):
         label = f"{name} {links.year_option(str(year), origin)}"
         _link(label, {"kommun": code, "ar": str(year)})
     _set_tab_title(name)
@@ -229,7 +236,7 @@ def year_picker(evals: pd.DataFrame, code: str) -> int | None:
     if asked is not None and asked not in options:
         _stop_for_year(name, code, asked, rows)
     value = asked or options[0]
-    origin = dict(zip(options, rows.drop_duplicates("year").origin, strict=False))
+    origin = dict(zip(options, _origins(rows.drop_duplicates("year")), strict=False))
     key = f"w_ar_{code}"
     st.session_state[key] = value
     _take_year_slot().selectbox(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from kompass.store.db import SCHEMA_VERSION
 from kompass.ui import server
 from kompass.ui.server import Mode, ServeOptions, decide_mode, is_loopback, streamlit_flags
 from tests.cli.test_serving import free_port, listening_addresses
+from tests.helpers.serving import served
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -128,32 +128,9 @@ def serving(
 ) -> Iterator[tuple[str, Path]]:
     """`python -m kompass serve ARGS` (under /BASE) while the block runs; yields URL and log."""
     port = free_port()
-    log = cwd / f"serve-{port}.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            serve_command(*args, "--port", str(port)),
-            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}" + (f"/{base}" if base else "")
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.3)
+    command = serve_command(*args, "--port", str(port))
+    with served(command, cwd, env, port, base) as (url, log):
         yield url, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_on_all_interfaces_without_sign_in_the_app_is_read_only(

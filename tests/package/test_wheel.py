@@ -16,8 +16,6 @@ import shutil
 import site
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from kompass.present.access import READ_ONLY_NOTE
 from kompass.ui import registry
 from tests.cli.test_serving import free_port
 from tests.helpers.browser import main_text, needs_chromium, open_page
+from tests.helpers.serving import served
 
 REPO = Path(__file__).resolve().parents[2]
 SALA = REPO / "data" / "reports" / "sala-2023.txt"
@@ -120,40 +119,12 @@ def test_serve_read_only_from_a_wheel(installed: Path, tmp_path: Path, page: Any
     assert ingested.returncode == 0, ingested.stderr
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KOMPASS_", "PYTHON"))}
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [str(installed / "kompass"), "serve", "--db", str(db), "--read-only",
-             "--port", str(port)],
-            cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, log)
+    command = [str(installed / "kompass"), "serve", "--db", str(db), "--read-only"]
+    with served([*command, "--port", str(port)], tmp_path, env, port) as (url, log):
         for spec in registry.PAGES:
             open_page(page, url + spec.path, f"wheel{spec.path.replace('/', '-')}")
         assert page.locator("[data-testid=stFileUploader]").count() == 0  # the Data page
         assert READ_ONLY_NOTE in main_text(page)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     text = log.read_text()
     assert "read-only as asked" in text
     assert str(REPO) not in text  # nothing of the checkout was used
-
-
-def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        assert proc.poll() is None, log.read_text()
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return
-        except OSError:
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.3)

@@ -164,3 +164,14 @@ def test_computed_mean_uses_full_evaluations_only(partial_db: Path) -> None:
     assert mean.score.iloc[0] != nacka_1  # several municipalities, not one
     options = queries.mean_options(partial_db, "2010")
     assert list(options.kind) == ["computed"]
+
+
+def test_sources_and_year_picker_name_published_results_as_such() -> None:
+    from kompass.present.links import year_option
+    from kompass.present.strings import source_caption
+
+    caption = source_caption(["published/results.csv", "sala-2023.txt"])
+    assert caption.startswith("Källa: Kommunkompassen, SKR; rapport sala-2023.txt; publicerade")
+    assert "rapport published" not in source_caption(["published/results.csv"])
+    assert year_option("2014", "published") == "2014 (publicerat resultat)"
+    assert year_option("2016", "import") == "2016 (importerad)"
