@@ -841,24 +841,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    db = Path(args.db) if args.db else db_path()
-    try:
-        written = backup(db, Path(args.file), wait=args.wait)
-    except StoreError as exc:
-        print(f"kompass backup: {exc}", file=sys.stderr)
-        return store_exit_code(exc)
-    print(f"backup of {db} written to {written}")
-    return 0
+    return _copy_database(args, "backup", backup, Path(args.file), "written to")
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    return _copy_database(args, "snapshot", snapshot, Path(args.dir), "published as")
+
+
+def _copy_database(
+    args: argparse.Namespace,
+    name: str,
+    copy: Callable[..., Path],
+    target: Path,
+    done: str,
+) -> int:
+    """`kompass backup` and `kompass snapshot`: a consistent copy of --db at `target`."""
     db = Path(args.db) if args.db else db_path()
     try:
-        written = snapshot(db, Path(args.dir), wait=args.wait)
+        written = copy(db, target, wait=args.wait)
     except StoreError as exc:
-        print(f"kompass snapshot: {exc}", file=sys.stderr)
+        print(f"kompass {name}: {exc}", file=sys.stderr)
         return store_exit_code(exc)
-    print(f"snapshot of {db} published as {written}")
+    print(f"{name} of {db} {done} {written}")
     return 0
 
 
