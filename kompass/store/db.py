@@ -613,10 +613,15 @@ def get_meta(db: Path, key: str) -> str | None:
 
 
 def _counts(con: Connection, tables: Iterable[str]) -> dict[str, int]:
+    """Row counts; 0 for a table a store from an older kompass does not have yet."""
+    present = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     counts: dict[str, int] = {}
     for table in tables:
         if table not in TABLES:
             raise ValueError(f"unknown table {table!r}")
+        if table not in present:
+            counts[table] = 0
+            continue
         row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         counts[table] = int(row[0]) if row else 0
     return counts

@@ -149,9 +149,11 @@ def open_page(page: Any, url: str, name: str) -> None:
 
 
 # True once the main area has content and nothing has been running, loading
-# or stale for `quiet` ms.
+# or stale for `quiet` ms. The script state comes from the app root's attribute:
+# the running icon shows only after 500 ms of a run, too late on a busy machine.
 _SETTLED = """quiet => {
     const busy = document.querySelector([
+        '[data-testid=stApp]:not([data-test-script-state=notRunning])',
         '[data-testid=stStatusWidgetRunningIcon]', '[data-testid=stStatusWidgetRunningManIcon]',
         '[data-testid=stAppSkeleton]', '[data-testid=stSkeleton]',
         '[data-testid=stSkeletonElement]', '[data-stale=true]',

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kompass import queries
 from kompass.present.notices import ENGLISH_LEAD_IN, stored_texts
-from kompass.store import connect, get_meta, ingest
+from kompass.store import connect, get_meta, ingest, table_counts
 from kompass.store.db import SCHEMA_VERSION
 from kompass.store.imports import import_scores, load_published
 from tests.helpers.db import make_version_2, raw_sql, rows
@@ -187,3 +187,13 @@ def test_a_version_4_store_gains_original_and_audit(sample_db_copy: Path) -> Non
     assert rows(sample_db_copy, "SELECT file_name, format, bytes FROM original") == [
         ("sala-2023.txt", "text", (REPORTS / "sala-2023.txt").read_bytes())
     ]
+
+
+def test_counting_a_version_4_store_reads_it_without_upgrading(sample_db_copy: Path) -> None:
+    # `kompass demo` asks an existing file how many evaluations it holds before
+    # anything upgrades it; the tables a newer kompass adds count as empty.
+    make_version_4(sample_db_copy)
+    counts = table_counts(sample_db_copy)
+    assert counts["evaluation"] == rows(sample_db_copy, "SELECT count(*) FROM evaluation")[0][0]
+    assert counts["original"] == counts["audit"] == 0
+    assert get_meta(sample_db_copy, "schema_version") == "4"
