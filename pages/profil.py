@@ -6,6 +6,8 @@ row of actions (print-out, picture, CSV, link). Then the charts; sub-areas,
 findings and the report's contradictions below, collapsed where long.
 """
 
+from typing import Any
+
 import streamlit as st
 
 from kompass.present import charts, means, partial, printout, profile
@@ -65,9 +67,7 @@ def actions() -> None:
         help=profile.DOWNLOAD_CSV_HELP,
         width="stretch",
     )
-    with right.popover(profile.SHARE, width="stretch"):
-        st.caption(profile.SHARE_HELP)
-        st.code(urlstate.page_url(), language=None, wrap_lines=True)
+    share(right)
     if st.session_state.get(flag):
         printouts(flag)
 
@@ -94,6 +94,37 @@ def printouts(flag: str) -> None:
     )
 
 
+def partial_actions(view: profile.PartialView) -> None:
+    """The same row for a result known in part: the print page without a radar, the CSV."""
+    left, middle, right = st.columns(3)
+    base = f"kommunkompassen-{code}-{row.year}"
+    left.download_button(
+        profile.PARTIAL_PRINT_BUTTON,
+        printout.partial_page_html(facts, view.table, view.print_notice).encode("utf-8"),
+        file_name=f"{base}-sammanfattning.html",
+        mime="text/html",
+        help=profile.PARTIAL_PRINT_HELP,
+        width="stretch",
+        key="dl_partial_summary",
+    )
+    middle.download_button(
+        profile.DOWNLOAD_CSV,
+        profile.partial_csv(facts, view.table),
+        file_name=profile.csv_file_name(facts),
+        mime="text/csv",
+        help=profile.DOWNLOAD_CSV_HELP,
+        width="stretch",
+        key="dl_partial_csv",
+    )
+    share(right)
+
+
+def share(column: Any) -> None:
+    with column.popover(profile.SHARE, width="stretch"):
+        st.caption(profile.SHARE_HELP)
+        st.code(urlstate.page_url(), language=None, wrap_lines=True)
+
+
 if partial.flag(row.published):
     st.caption(plain(partial.published_caption(row.published)))
 if not facts.areas:
@@ -107,6 +138,7 @@ if not facts.areas:
         row.total_computed,
     )
     st.info(plain(view.notice))
+    partial_actions(view)
     st.metric(profile.TOTAL_LABEL, view.total, help=view.total_help)
     st.markdown(plain(" ".join(printout.summary_sentences(facts))))
     st.table(plain_table(view.table))

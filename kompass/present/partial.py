@@ -85,21 +85,26 @@ def cell(value: float | None) -> str:
     return num(value) if _present(value) else MISSING_VALUE
 
 
-def missing_text(scores: Sequence[float | None], names: Sequence[str]) -> str:
-    """Which areas the source does not give, for the note above a partial result."""
+def missing_text(scores: Sequence[float | None], names: Sequence[str], page: bool = True) -> str:
+    """Which areas the source does not give, for the note above a partial result; with
+    `page` False, for the print page (a table only, no chart to explain)."""
     missing = missing_areas(scores)
     if not missing:
         return ""
     if len(missing) == len(AREAS):
+        if not page:
+            return "Källan anger bara totalpoängen, inga poäng per område."
         return (
             "Källan anger bara totalpoängen, inga poäng per område, så här finns inget "
             "spindeldiagram och inga staplar per område."
         )
     named = join_words([f"{a} {names[a - 1]}" for a in missing])
     word = "område" if len(missing) == 1 else "områdena"
+    text = f"Källan anger inte poängen för {word} {named}. De står som ”{MISSING_VALUE}” i tabellen"
+    if not page:
+        return text + "."
     return (
-        f"Källan anger inte poängen för {word} {named}. De står som ”{MISSING_VALUE}” i "
-        "tabellen och ritas inte; ett spindeldiagram behöver alla åtta områden, så här "
+        text + " och ritas inte; ett spindeldiagram behöver alla åtta områden, så här "
         "visas staplar för de områden som finns."
     )
 

@@ -24,10 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from kompass import queries, store
-from kompass.present import charts, means, svg, tables
+from kompass.present import charts, means, partial, svg, tables
 from kompass.present.strings import (
     ORDINAL,
     ORIGIN,
+    PUBLISHED,
     join_words,
     long_date,
     month_year,
@@ -85,6 +86,9 @@ class SummaryFacts:
     total: float | None
     file_name: str
     origin: str = "report"
+    # A result quoted from a municipality's page or a press release (data/published).
+    published: bool = False
+    source_note: str | None = None  # an import's `kalla`; a published result's URL
     county_name: str | None = None
     kommungrupp: str | None = None
     population: int | None = None
@@ -178,6 +182,8 @@ def summary_facts(db: Path, code: str, year: int, mean_key: str | None = None) -
         total=_float(row.total),
         file_name=str(row.file_name),
         origin=str(row.origin),
+        published=partial.flag(row.published),
+        source_note=_str(row.source_note),
         county_name=_str(row.county_name),
         kommungrupp=_kommungrupp(row),
         population=_int(row.population),
@@ -537,9 +543,27 @@ def escape_text(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def summary_page(facts: SummaryFacts, chart_svg: str | None, made: date) -> str:
-    """The page around an already drawn chart (inline SVG from `page_svg`, trusted)."""
-    items = "\n".join(f"<li>{escape_text(s)}</li>" for s in summary_sentences(facts))
+def partial_page_html(
+    facts: SummaryFacts, table: pd.DataFrame, notice: str, made: date | None = None
+) -> str:
+    """The print page of a result known in part (`facts.areas` empty): the notice of what
+    the source does not give, the sentences and `table` (`profile.partial_table`: one row
+    per area, "uppgift saknas" where missing, the total last). No radar: a missing area is
+    never drawn."""
+    return summary_page(facts, None, made or date.today(), _frame_table(table), notice)
+
+
+def summary_page(
+    facts: SummaryFacts,
+    chart_svg: str | None,
+    made: date,
+    table: str | None = None,
+    notice: str = "",
+) -> str:
+    """The page around an already drawn chart (inline SVG from `page_svg`, trusted);
+    `table` (trusted HTML, `_frame_table`) replaces the full result's area table."""
+    sentences = ([notice] if notice else []) + summary_sentences(facts)
+    items = "\n".join(f"<li>{escape_text(s)}</li>" for s in sentences)
     chart = "" if chart_svg is None else _figure(facts, chart_svg)
     return _PAGE.format(
         title=escape_text(facts.title),
@@ -547,7 +571,7 @@ def summary_page(facts: SummaryFacts, chart_svg: str | None, made: date) -> str:
         evaluation=escape_text(_evaluation_line(facts)),
         items=items,
         chart=chart,
-        table=_table(facts),
+        table=_table(facts) if table is None else table,
         source=escape_text(_source_line(facts)),
         made=escape_text(
             f"Sammanställd {long_date(made)} med kompass (Kommunkompassen-verktyget)."
@@ -580,8 +604,12 @@ def _evaluation_line(f: SummaryFacts) -> str:
 
 def _source_line(f: SummaryFacts) -> str:
     extra = []
-    if f.origin != "report":
-        extra.append(f"Utvärderingen {f.year}: {ORIGIN.get(f.origin, f.origin)}.")
+    if f.published:
+        where = f", {f.source_note}" if f.source_note else ""
+        extra.append(f"Utvärderingen {f.year}: {PUBLISHED}{where}.")
+    elif f.origin != "report":
+        note = f" ({f.source_note})" if f.source_note else ""
+        extra.append(f"Utvärderingen {f.year}: {ORIGIN.get(f.origin, f.origin)}{note}.")
     if f.mean_label is not None:
         extra.append(f"Medelvärde: {f.mean_label}, {str(f.mean_source).rstrip('.')}.")
     if f.previous_year is not None and f.previous_origin is not None:
@@ -612,6 +640,20 @@ def _table(f: SummaryFacts) -> str:
             cls="total",
         )
     )
+    header = "".join(f"<th>{escape_text(h)}</th>" for h in head)
+    return (
+        f'<table class="areas"><thead><tr>{header}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _frame_table(frame: pd.DataFrame) -> str:
+    """A table already in words (index: the row labels; the last row the total), escaped."""
+    head = [str(frame.index.name or ""), *map(str, frame.columns)]
+    rows = [_row([str(label), *map(str, values)]) for label, values in frame.iterrows()]
+    if rows:
+        label, values = frame.index[-1], frame.iloc[-1]
+        rows[-1] = _row([str(label), *map(str, values)], cls="total")
     header = "".join(f"<th>{escape_text(h)}</th>" for h in head)
     return (
         f'<table class="areas"><thead><tr>{header}</tr></thead>'

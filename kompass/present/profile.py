@@ -115,14 +115,38 @@ def profile_csv(facts: SummaryFacts, neighbours: NeighbourMean | None) -> bytes:
     return to_csv_bytes(table)
 
 
-def source_of(facts: SummaryFacts, published: bool = False) -> str:
-    """Where the evaluation's numbers come from, in words."""
-    if published:
-        return f"{PUBLISHED.capitalize()} ({facts.file_name})"
+def partial_csv(facts: SummaryFacts, table: pd.DataFrame) -> bytes:
+    """`partial_table` for Swedish Excel, with what it is about on every row; a missing
+    area stays a row with "uppgift saknas", so nobody reads a gap as a zero."""
+    rows = table.reset_index()
+    out = pd.DataFrame(
+        {
+            "Kommun": facts.name,
+            "Kommunkod": facts.code,
+            "År": facts.year,
+            "Ramverk": facts.framework,
+            "Område": rows[AREA],
+            "Poäng": rows[SCORE],
+        }
+    )
+    if MEAN in rows.columns:
+        out["Medel"] = rows[MEAN]
+        out["Medlets namn"] = facts.mean_label or ""
+        out["Mot medel"] = rows[VS_MEAN]
+    out["Källa"] = source_of(facts)
+    return to_csv_bytes(out)
+
+
+def source_of(facts: SummaryFacts) -> str:
+    """Where the evaluation's numbers come from, in words (a published result's URL whole:
+    a CSV cell has room)."""
+    if facts.published:
+        return f"{PUBLISHED.capitalize()} ({facts.source_note or facts.file_name})"
     if facts.origin == "report":
         return f"SKR:s utvärderingsrapport ({facts.file_name})"
     if facts.origin == "import":
-        return f"Importerat resultat ({facts.file_name})"
+        note = f"; {facts.source_note}" if facts.source_note else ""
+        return f"Importerat resultat ({facts.file_name}{note})"
     return f"Uppgift i en senare rapport ({facts.file_name})"
 
 
@@ -149,6 +173,11 @@ PRINT_HELP = (
     "i meningar, och spindeldiagrammet som bild (PNG) för presentationer."
 )
 PRINT_SPINNER = "Ritar diagrammen …"
+PARTIAL_PRINT_BUTTON = "Utskrift (HTML)"
+PARTIAL_PRINT_HELP = (
+    "En sida att skriva ut eller skicka (HTML, fungerar utan internet, A4) med resultatet "
+    "i meningar och tabellen. Inget spindeldiagram: källan anger inte alla åtta områden."
+)
 DOWNLOAD_SUMMARY = "Sammanfattning (HTML)"
 DOWNLOAD_PNG = "Spindeldiagram (PNG)"
 DOWNLOAD_CSV = "Tabellen som CSV (Excel)"
@@ -293,6 +322,7 @@ class PartialView:
     """
 
     notice: str
+    print_notice: str  # the same for the print page, which has the table and no chart
     total: str
     total_help: str | None
     table: pd.DataFrame
@@ -328,6 +358,7 @@ def partial_view(
         )
     return PartialView(
         notice=partial.missing_text(scores, names),
+        print_notice=partial.missing_text(scores, names, page=False),
         total=partial.total_text(facts.total),
         total_help=partial.total_help(total_computed),
         table=partial_table(facts, scores, names, mean_scores if mean is not None else None),

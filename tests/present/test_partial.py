@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from kompass import queries
-from kompass.present import charts, development, maps, overview, partial, profile, tables
+from kompass.present import (
+    charts,
+    development,
+    maps,
+    means,
+    overview,
+    partial,
+    printout,
+    profile,
+    tables,
+)
 from kompass.present.printout import summary_facts
 from kompass.present.sentences import evaluators_sentence
 from kompass.present.strings import MISSING_VALUE
-from tests.helpers.db import KARLSKOGA_SOURCE, NACKA_AREAS, with_partial_results
+from tests.helpers.db import (
+    HELSINGBORG_SOURCE,
+    KARLSKOGA_SOURCE,
+    NACKA_AREAS,
+    with_partial_results,
+)
 
 NAMES = [f"Område {a}" for a in range(1, 9)]
 
@@ -175,3 +192,46 @@ def test_sources_and_year_picker_name_published_results_as_such() -> None:
     assert "rapport published" not in source_caption(["published/results.csv"])
     assert year_option("2014", "published") == "2014 (publicerat resultat)"
     assert year_option("2016", "import") == "2016 (importerad)"
+
+
+def _partial(db: Path, code: str) -> tuple[Any, Any]:
+    evals = queries.evaluations(db)
+    row = evals[evals.code == code].iloc[-1]
+    facts = summary_facts(db, code, int(row.year), means.NO_MEAN_KEY)
+    wide = queries.scores_wide(db, [int(row.evaluation_id)])
+    view = profile.partial_view(
+        facts,
+        partial.area_values(wide, int(row.evaluation_id)),
+        queries.area_names(db, str(row.framework)),
+    )
+    return facts, view
+
+
+def test_the_print_page_of_a_partial_result_has_its_table_and_no_radar(partial_db: Path) -> None:
+    facts, view = _partial(partial_db, "1283")  # areas 2 and 5, total 668, published
+    page = printout.partial_page_html(facts, view.table, view.print_notice)
+    assert "<svg" not in page
+    assert page.count("<td>uppgift saknas</td>") == 6
+    assert "<td>80</td>" in page and "<td>90</td>" in page
+    assert '<tr class="total"><td>Totalt (av 800)</td><td>668</td></tr>' in page
+    assert "Källan anger inte poängen för områdena 1" in page
+    assert "staplar" not in page  # the print page has no chart to explain
+    assert f"publicerat resultat, {HELSINGBORG_SOURCE}" in page
+
+
+def test_the_csv_of_a_partial_result_keeps_missing_areas_as_words(partial_db: Path) -> None:
+    facts, view = _partial(partial_db, "1470")  # areas 1 (50) and 2 (60), no total
+    frame = pd.read_csv(io.BytesIO(profile.partial_csv(facts, view.table)), sep=";", dtype=str)
+    assert frame["Poäng"].tolist() == ["50", "60"] + ["uppgift saknas"] * 7
+    assert set(frame["Kommunkod"]) == {"1470"}
+    assert set(frame["Källa"]) == {"Importerat resultat (import-1470-2019.csv; Vara)"}
+
+
+def test_a_full_published_result_names_its_source_in_the_print_page_and_csv(
+    partial_db: Path,
+) -> None:
+    facts = summary_facts(partial_db, "1444", 2014)  # Grästorp: all eight areas, published
+    assert facts.published and len(facts.areas) == 8
+    assert "Utvärderingen 2014: publicerat resultat, grastorp.se." in printout.page_html(facts)
+    frame = pd.read_csv(io.BytesIO(profile.profile_csv(facts, None)), sep=";", dtype=str)
+    assert set(frame["Källa"]) == {"Publicerat resultat (grastorp.se)"}

@@ -185,3 +185,14 @@ def test_data_page_tables_say_uppgift_saknas(partial_db: Path, use_db: Any) -> N
     assert vara.antal_omraden == "2"
     assert bool(table[table.kommun == "Nacka"].iloc[0].total_beraknad)
     assert bool(table[table.kommun == "Karlskoga"].iloc[0].publicerat)
+
+
+@pytest.mark.parametrize("kommun", ["1470", "1883", "1283"])
+def test_a_partial_result_has_its_print_page_csv_and_link(
+    partial_db: Path, use_db: Any, kommun: str
+) -> None:
+    use_db(partial_db)
+    at = run_page("pages/profil.py", kommun=kommun)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Utskrift (HTML)", "Tabellen som CSV (Excel)"]
+    assert f"kommun={kommun}" in at.code[0].value
