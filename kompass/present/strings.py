@@ -112,12 +112,16 @@ def source_caption(files: list[str], extra: str = "", most: int = 6) -> str:
     unique = sorted({f for f in files if f})
     # data/published is loaded as "published/<file>": results quoted from web pages, no report.
     published = [f for f in unique if f.startswith(PUBLISHED_PREFIX)]
-    unique = [f for f in unique if not f.startswith(PUBLISHED_PREFIX)]
+    # A report is text or PDF; a CSV file is a user's import (its own source is beside it).
+    imported = [f for f in unique if f not in published and f.lower().endswith(".csv")]
+    unique = [f for f in unique if f not in published and f not in imported]
     text = SOURCE_PREFIX
     if len(unique) > most:
         text += f"; {num(len(unique))} rapporter (förtecknade på sidan Data)"
     elif unique:
         text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
+    if imported:
+        text += "; importerat från " + ", ".join(imported[:most])
     if published:
         text += "; publicerade resultat (data/published, källan står vid varje resultat)"
     return text + (f". {extra}" if extra else "")

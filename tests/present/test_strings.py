@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kompass.present import tables
+from kompass.present import strings, tables
 from kompass.present.strings import THOUSANDS, change_alt, num, page_not_found, signed
 
 SP = THOUSANDS  # the one thousands separator (a no-break space)
@@ -106,3 +106,10 @@ def test_tidy_years_and_codes_stay_as_they_are() -> None:
 
     shown = tables.formatted(pd.DataFrame({"ar": [2024], "rad": [1234], "folkmangd": [22843]}))
     assert shown.iloc[0].tolist() == ["2024", "1234", "22\u00a0843"]
+
+
+def test_a_source_caption_names_an_imported_csv_as_an_import_not_a_report() -> None:
+    caption = strings.source_caption(["sala-2023.txt", "partial.csv"])
+    assert (
+        caption == "Källa: Kommunkompassen, SKR; rapport sala-2023.txt; importerat från partial.csv"
+    )
