@@ -229,7 +229,8 @@ def _minimal_app(folder: Path) -> Path:
     return app / "app.py"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on loopback that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -253,7 +254,7 @@ def serve(
     `script` None serves the app as `kompass serve` does (the start-up warm-up
     included); a script path runs that script under plain `streamlit run`.
     """
-    port = port or _free_port()
+    port = port or free_port()
     env = {**os.environ, "KOMPASS_DB": str(db), "KOMPASS_NO_AUTOLOAD": "1"}
     proc = subprocess.Popen(
         _server_command(script, db, port),
@@ -261,7 +262,7 @@ def serve(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, proc)
+        wait_healthy(url, proc)
         yield url, proc.pid
     finally:
         proc.terminate()
@@ -272,7 +273,8 @@ def serve(
             proc.wait(timeout=10)
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Until the server at `url` answers its health check; RuntimeError if it dies or never does."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -431,7 +433,7 @@ def cold_start(browser: Any, db: Path, code: str, repeats: int) -> tuple[float, 
     its first answer. One port for all starts, so the browser's cache applies.
     """
     target = _page_url("", "/profil", _SETUP["profil"][0], code)
-    port = _free_port()
+    port = free_port()
     returning = browser.new_context(viewport=VIEWPORT)
     page = returning.new_page()
     with serve(None, db, REPO_ROOT, port) as (url, _pid):

@@ -21,8 +21,8 @@ from kompass.store import connect, transaction
 from kompass.store.db import SCHEMA_VERSION
 from kompass.ui import server
 from kompass.ui.server import Mode, ServeOptions, decide_mode, is_loopback, streamlit_flags
-from tests.cli.test_serving import free_port, listening_addresses
-from tests.helpers.serving import served
+from tests.cli.test_serving import listening_addresses
+from tests.helpers.serving import free_port, served
 
 REPO = Path(__file__).resolve().parents[2]
 

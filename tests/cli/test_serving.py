@@ -7,19 +7,14 @@ from __future__ import annotations
 
 import os
 import shlex
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
+from tests.helpers.serving import free_port
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run_recipe(port: int) -> list[str]:

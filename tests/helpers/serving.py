@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from kompass.devtools import bench
+from kompass.devtools.bench import free_port
+
+__all__ = ["free_port", "served", "stop", "wait_healthy"]
 
 
 @contextmanager
@@ -28,16 +31,10 @@ def served(
 
 def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> None:
     """Until /_stcore/health answers "ok"; fail with the server's log if it dies or never does."""
-    deadline = time.monotonic() + seconds
-    while True:
-        assert proc.poll() is None, log.read_text()
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    return
-        except OSError:
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.3)
+    try:
+        bench.wait_healthy(url, proc, seconds)
+    except RuntimeError as exc:
+        raise AssertionError(f"{exc}\n{log.read_text()}") from exc
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

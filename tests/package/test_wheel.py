@@ -23,9 +23,8 @@ import pytest
 
 from kompass.present.access import READ_ONLY_NOTE
 from kompass.ui import registry
-from tests.cli.test_serving import free_port
 from tests.helpers.browser import main_text, needs_chromium, open_page
-from tests.helpers.serving import served
+from tests.helpers.serving import free_port, served
 
 REPO = Path(__file__).resolve().parents[2]
 SALA = REPO / "data" / "reports" / "sala-2023.txt"
