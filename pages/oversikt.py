@@ -72,7 +72,8 @@ table = tables.ranking_table(ranked, wide)
 with right:
     st.header(overview.RANKING_HEADING)
     st.dataframe(
-        tables.formatted(table[["Kommun", "År", "Total", "Placering", "Profil", tables.SOURCE]]),
+        # The link before the long texts: in a half-width grid it stays in view at 1280 px.
+        tables.formatted(table[["Kommun", "År", "Total", "Profil", "Placering", tables.SOURCE]]),
         hide_index=True,
         width="stretch",
         height=38 + 35 * min(len(table), 14),
