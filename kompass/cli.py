@@ -48,7 +48,7 @@ from kompass.store import (
     table_counts,
 )
 from kompass.store.backup import backup, snapshot
-from kompass.store.db import SCHEMA_TOO_NEW
+from kompass.store.db import SCHEMA_TOO_NEW, SCHEMA_VERSION
 from kompass.store.imports import (
     MAX_IMPORT_BYTES,
     ImportResult,
@@ -486,6 +486,17 @@ def _rows_table(rows: list[dict[str, object]]) -> str:
     return format_table(columns, body)
 
 
+def _upgrade_note(command: str, db: Path) -> None:
+    """Upgrade a store from an older kompass before reading it, and say so."""
+    before = store.upgrade_if_older(db)
+    if before is not None:
+        print(
+            f"{command}: upgraded {db} from schema version {before} to {SCHEMA_VERSION} "
+            "(written by an older kompass)",
+            file=sys.stderr,
+        )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     db = Path(args.db) if args.db else db_path()
     out = Path(args.out)
@@ -493,6 +504,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"kompass export: no database at {db}; run `kompass ingest` first", file=sys.stderr)
         return 1
     try:
+        _upgrade_note("kompass export", db)
         written = export_all(db, out, args.format)
     except StoreError as exc:
         print(f"kompass export: {exc}", file=sys.stderr)
@@ -751,6 +763,7 @@ def cmd_reparse(args: argparse.Namespace) -> int:
         print(f"kompass reparse: no database at {db}", file=sys.stderr)
         return 1
     try:
+        _upgrade_note("kompass reparse", db)
         with audit.recording(_cli_audit("reparse")):
             found = reparse(db, dry_run=args.dry_run, wait=args.wait)
     except StoreError as exc:

@@ -37,6 +37,7 @@ from kompass.store.db import (
     set_meta,
     table_counts,
     transaction,
+    upgrade_if_older,
 )
 from kompass.store.rows import (
     IngestResult,
@@ -68,6 +69,7 @@ __all__ = [
     "failure_message",
     "get_meta",
     "is_current",
+    "upgrade_if_older",
     "ingest",
     "ingest_bytes",
     "ingest_files",

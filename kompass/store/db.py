@@ -390,6 +390,22 @@ def is_current(db: Path) -> bool:
         return _schema_version(con) == SCHEMA_VERSION and set(VIEWS) <= stored
 
 
+def upgrade_if_older(db: Path) -> int | None:
+    """Upgrade a store an older kompass wrote, in place (a writer's open does it in one
+    transaction); returns the version it had, None when it was current or is missing.
+
+    For commands that only read: their queries need this kompass's tables and columns.
+    A newer store raises `too_new_error` and is left alone.
+    """
+    if not db.exists() or is_current(db):
+        return None
+    with connect(db, read_only=True) as con:
+        before = _schema_version(con) if "meta" in _table_names(con) else 1
+    with connect(db):
+        pass
+    return before
+
+
 def _schema_version(con: Connection) -> int:
     """The version the store says it has; 2 for a store from before the meta table held it."""
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
