@@ -27,7 +27,7 @@ from kompass.parse.pasted import (
     reference_csv,
     scores_csv,
 )
-from kompass.present.strings import num
+from kompass.present.strings import PASTED_PREFIX, num
 from kompass.store import imports
 
 TAB = "Klistra in resultat"
@@ -53,7 +53,7 @@ SAVE_BUTTON = "Spara i databasen"
 NEED_SOURCE = "Ange källan innan du sparar."
 SAVED = "Sparat i databasen."
 REFUSED_LEAD = "Texten kan inte sparas"
-SAVED_FILE_NAME = "inklistrad text"  # report.file_name of a saved paste (shown on the Data page)
+SAVED_FILE_NAME = PASTED_PREFIX  # report.file_name of a saved paste (shown on the Data page)
 # A value the text does not give: never a zero, never an empty cell.
 MISSING = "uppgift saknas"
 TOTAL_ROW = "Totalt"

@@ -102,6 +102,8 @@ def month_year(month: int | None, year: int) -> str:
 
 
 PUBLISHED_PREFIX = "published/"
+# The stored "file name" of a result pasted on the Data page: "inklistrad text (källa)".
+PASTED_PREFIX = "inklistrad text"
 
 
 def source_caption(files: list[str], extra: str = "", most: int = 6) -> str:
@@ -112,19 +114,25 @@ def source_caption(files: list[str], extra: str = "", most: int = 6) -> str:
     unique = sorted({f for f in files if f})
     # data/published is loaded as "published/<file>": results quoted from web pages, no report.
     published = [f for f in unique if f.startswith(PUBLISHED_PREFIX)]
-    # A report is text or PDF; a CSV file is a user's import (its own source is beside it).
-    imported = [f for f in unique if f not in published and f.lower().endswith(".csv")]
+    # A report is text or PDF; a CSV file or a paste is a user's import (its source is beside it).
+    imported = [f for f in unique if f not in published and _imported(f)]
     unique = [f for f in unique if f not in published and f not in imported]
     text = SOURCE_PREFIX
     if len(unique) > most:
         text += f"; {num(len(unique))} rapporter (förtecknade på sidan Data)"
     elif unique:
         text += "; " + ("rapport " if len(unique) == 1 else "rapporter ") + ", ".join(unique)
-    if imported:
-        text += "; importerat från " + ", ".join(imported[:most])
+    if len(imported) > most:
+        text += f"; {num(len(imported))} importerade filer (förtecknade på sidan Data)"
+    elif imported:
+        text += "; importerat från " + ", ".join(imported)
     if published:
         text += "; publicerade resultat (data/published, källan står vid varje resultat)"
     return text + (f". {extra}" if extra else "")
+
+
+def _imported(file_name: str) -> bool:
+    return file_name.lower().endswith(".csv") or file_name.startswith(PASTED_PREFIX)
 
 
 def join_words(items: list[str]) -> str:

@@ -113,3 +113,12 @@ def test_a_source_caption_names_an_imported_csv_as_an_import_not_a_report() -> N
     assert (
         caption == "Källa: Kommunkompassen, SKR; rapport sala-2023.txt; importerat från partial.csv"
     )
+
+
+def test_a_pasted_result_and_many_imports_are_named_as_imports() -> None:
+    pasted = strings.source_caption(["inklistrad text (https://ale.se/kk)"])
+    assert (
+        pasted == "Källa: Kommunkompassen, SKR; importerat från inklistrad text (https://ale.se/kk)"
+    )
+    many = strings.source_caption([f"import-{n}.csv" for n in range(8)])
+    assert many == "Källa: Kommunkompassen, SKR; 8 importerade filer (förtecknade på sidan Data)"
