@@ -376,10 +376,7 @@ def _import(args: argparse.Namespace, importer: Callable[..., ImportResult]) -> 
         print(f"{command}: {path}: cannot read file: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except ImportValidationError as exc:
-        for error in exc.errors:
-            print(f"{path}: {error}", file=sys.stderr)
-        print(f"{command}: {len(exc.errors)} error(s); nothing stored", file=sys.stderr)
-        return 1
+        return _refused_rows(command, path, exc)
     except StoreError as exc:
         print(f"{command}: {exc}", file=sys.stderr)
         return store_exit_code(exc)
@@ -405,6 +402,14 @@ def _import_summary(result: ImportResult, db: Path) -> str:
         f"{len(result.replaced)} replaced an earlier value, "
         f"{len(result.skipped)} skipped ({db})"
     )
+
+
+def _refused_rows(command: str, where: object, exc: ImportValidationError) -> int:
+    """Every validation error with where it is, then the count; nothing was stored."""
+    for error in exc.errors:
+        print(f"{where}: {error}", file=sys.stderr)
+    print(f"{command}: {len(exc.errors)} error(s); nothing stored", file=sys.stderr)
+    return 1
 
 
 def cmd_import_scores(args: argparse.Namespace) -> int:
@@ -461,10 +466,7 @@ def cmd_import_text(args: argparse.Namespace) -> int:
         with audit.recording(_cli_audit("import-text")):
             saved = save_pasted(pasted, name, db)
     except ImportValidationError as exc:
-        for error in exc.errors:
-            print(f"{name}: {error}", file=sys.stderr)
-        print(f"{command}: {len(exc.errors)} error(s); nothing stored", file=sys.stderr)
-        return 1
+        return _refused_rows(command, name, exc)
     except StoreError as exc:
         print(f"{command}: {exc}", file=sys.stderr)
         return 1

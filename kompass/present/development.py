@@ -111,12 +111,7 @@ def totals_points(evals: pd.DataFrame, code: str) -> pd.DataFrame:
             "file_name",
         ]
     )
-    sources = []
-    for r in rows.itertuples(index=False):
-        source = partial.source_of(str(r.origin), r.published, r.source_note)
-        if partial.flag(r.total_computed):
-            source += f"; total: {COMPUTED_TOTAL}"
-        sources.append(source)
+    sources = partial.result_sources(rows, f"; total: {COMPUTED_TOTAL}")
     return pd.DataFrame(
         {
             "year": rows.year.astype(int).to_list(),

@@ -125,6 +125,17 @@ def source_of(origin: str, published: Any, source_note: Any) -> str:
     return words
 
 
+def result_sources(frame: pd.DataFrame, computed: str) -> list[str]:
+    """`source_of` for every row of an evaluations frame (origin, published, source_note,
+    total_computed), with `computed` appended where the total is the areas' sum."""
+    rows = frame.reindex(columns=["origin", "published", "source_note", "total_computed"])
+    return [
+        source_of(str(r.origin), r.published, r.source_note)
+        + (computed if flag(r.total_computed) else "")
+        for r in rows.itertuples(index=False)
+    ]
+
+
 def shorten_source(source: str) -> str:
     """A source URL or text on one line, cut to SOURCE_CHARS characters with "…"."""
     one_line = " ".join(source.split())

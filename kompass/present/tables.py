@@ -209,14 +209,7 @@ MISSING_AREAS = "Saknas"  # ranking_table: the areas a partial result does not g
 def ranking_sources(ranked: pd.DataFrame) -> list[str]:
     """Per row of `queries.ranking`: "utvärderingsrapport", or "publicerat resultat: URL"
     (the URL as text), with "total: summa av områdena" where the total is computed."""
-    rows = ranked.reindex(columns=["origin", "published", "source_note", "total_computed"])
-    out = []
-    for r in rows.itertuples(index=False):
-        text = partial.source_of(str(r.origin), r.published, r.source_note)
-        if partial.flag(r.total_computed):
-            text += f" (total: {COMPUTED_TOTAL})"
-        out.append(text)
-    return out
+    return partial.result_sources(ranked, f" (total: {COMPUTED_TOTAL})")
 
 
 def missing_areas_text(scores: Sequence[float | None]) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from kompass.devtools import bench
+from tests.helpers.serving import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "data" / "reports"
@@ -64,13 +65,7 @@ def start_server(
     return proc, url
 
 
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+stop_server = stop  # tests/helpers/serving.py: terminate, then kill after 30 s
 
 
 @contextmanager
