@@ -4,9 +4,10 @@ The app is `app.py` and `pages/` at the top of the repository. A wheel ships
 them, with `.streamlit/config.toml`, as data files under `share/kompass/`
 (pyproject.toml, `[tool.setuptools.data-files]`); `app_dir` finds them in
 either place. Streamlit reads its config file from the current folder only,
-so the project's settings (`config.toml`) travel as command-line flags, and
-the ones that keep a server private and safe are set whatever the file says:
-no usage statistics, headless, XSRF protection on.
+so the project's settings (`config.toml`) travel as options to the server
+(kompass.ui.asgi runs it as `st.App`), and the ones that keep a server private,
+safe and quick are set whatever the file says: no usage statistics, headless,
+XSRF protection on, no file watcher.
 
 Who may write is decided here, before the app starts, and handed to it in
 `KOMPASS_READ_ONLY` (read by kompass.ui.access): read-only when asked for, or by
@@ -18,6 +19,7 @@ wherever the app listens. The start-up log says which.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import sys
@@ -39,10 +41,14 @@ DEFAULT_PORT = 8501
 DEFAULT_ADDRESS = "127.0.0.1"  # this machine only, as `make run` always did
 # Whatever config.toml says: a served app must not call home, open a browser or accept
 # cross-site form posts.
-FORCED = {
-    "browser.gatherUsageStats": "false",
-    "server.headless": "true",
-    "server.enableXsrfProtection": "true",
+FORCED: dict[str, Any] = {
+    "browser.gatherUsageStats": False,
+    "server.headless": True,
+    "server.enableXsrfProtection": True,
+    # A served app's code does not change under it. Streamlit's file watcher walked every
+    # loaded module after each run, on the server's event loop: 0.1-0.3 s in which no
+    # session got its messages (BENCHMARKS.md, "Two server costs").
+    "server.fileWatcherType": "none",
 }
 
 
@@ -175,20 +181,26 @@ def decide_mode(options: ServeOptions, env: Mapping[str, str] | None = None) -> 
     )
 
 
-def streamlit_flags(options: ServeOptions, config: Path | None) -> list[str]:
-    """`--section.key value` for every setting of config.toml, the address and the forced ones."""
-    settings: dict[str, str] = {}
+def streamlit_settings(options: ServeOptions, config: Path | None) -> dict[str, Any]:
+    """Every setting of config.toml, the address and the forced ones, as Streamlit's options."""
+    settings: dict[str, Any] = {}
     if config is not None and config.is_file():
         with config.open("rb") as f:
             for section, values in tomllib.load(f).items():
                 for key, value in values.items():
-                    settings[f"{section}.{key}"] = _flag_value(value)
+                    settings[f"{section}.{key}"] = value
     settings.update(FORCED)
-    settings["server.port"] = str(options.port)
+    settings["server.port"] = options.port
     settings["server.address"] = options.address
     if options.base_url_path.strip("/"):
         settings["server.baseUrlPath"] = options.base_url_path.strip("/")
-    return [part for key, value in settings.items() for part in (f"--{key}", value)]
+    return settings
+
+
+def streamlit_flags(options: ServeOptions, config: Path | None) -> list[str]:
+    """The same settings as `--section.key value` flags (for `streamlit run`)."""
+    settings = streamlit_settings(options, config)
+    return [part for key, value in settings.items() for part in (f"--{key}", _flag_value(value))]
 
 
 def _flag_value(value: Any) -> str:
@@ -216,10 +228,10 @@ def check_store(db: Path, mode: Mode) -> str | None:
     return None if current else f"{db} has an older schema: the next `kompass ingest` upgrades it"
 
 
-def prepare(options: ServeOptions, log: TextIO) -> tuple[list[str], Mode]:
+def prepare(options: ServeOptions, log: TextIO) -> tuple[Path, dict[str, Any], Mode]:
     """Everything before Streamlit starts: the mode, the store, the environment, the log.
 
-    Returns the arguments for Streamlit's command line (`run app.py --flags`).
+    Returns the app's script and Streamlit's settings for it.
     """
     db = options.db.resolve()
     mode = decide_mode(options)
@@ -232,26 +244,38 @@ def prepare(options: ServeOptions, log: TextIO) -> tuple[list[str], Mode]:
     print(f"kompass serve: {mode.reason}", file=log)
     if note:
         print(f"kompass serve: {note}", file=log)
-    args = ["run", str(folder / APP_SCRIPT), *streamlit_flags(options, folder / CONFIG)]
-    return args, mode
+    return folder / APP_SCRIPT, streamlit_settings(options, folder / CONFIG), mode
 
 
 def serve(options: ServeOptions, log: TextIO | None = None) -> int:
     """Start the app (blocks until the server stops); exit code 2 when it cannot start."""
     log = log if log is not None else sys.stderr
     try:
-        args, _ = prepare(options, log)
+        script, settings, _ = prepare(options, log)
     except (KompassError, FileNotFoundError, ValueError) as exc:  # newer store, no app, sign-in
         print(f"kompass serve: {exc}", file=log)
         return 2
     _warm(options.db.resolve())
-    from streamlit.web import cli as streamlit_cli  # only when a server starts
+    freeze_heap()
+    from kompass.ui import asgi  # only when a server starts: it imports Streamlit
 
     try:
-        streamlit_cli.main(args, prog_name="streamlit")
+        asgi.run(script, settings)
     except SystemExit as exc:
         return int(exc.code or 0) if isinstance(exc.code, int | None) else 1
     return 0
+
+
+def freeze_heap() -> None:
+    """Leave everything alive now (modules, warm caches) out of later garbage collections.
+
+    Streamlit collects garbage in full after every script run, holding the
+    interpreter: over the 190,000 objects of a warm server that took 0.13-0.22 s,
+    in which no session got its messages. Frozen, the objects made before the
+    first visitor are not traversed again, and a collection takes under 0.01 s.
+    """
+    gc.collect()  # what is garbage now is freed, not frozen
+    gc.freeze()
 
 
 def _warm(db: Path) -> None:

@@ -6,6 +6,7 @@ browser tests (tests/browser/test_read_only_browser.py) look at the pages.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -48,6 +49,25 @@ def test_the_projects_settings_become_flags_and_safety_is_forced(tmp_path: Path)
     assert got["--server.port"] == "8600"
     assert got["--server.address"] == "0.0.0.0"
     assert got["--server.baseUrlPath"] == "kompass"
+    assert got["--server.fileWatcherType"] == "none"  # a served app's code does not change
+
+
+def test_the_settings_keep_their_types_for_the_server(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[server]\nmaxUploadSize = 50\nheadless = false\n[theme]\nbase = "light"\n')
+    got = server.streamlit_settings(ServeOptions(db=tmp_path / "k.duckdb", port=8600), config)
+    assert got["server.maxUploadSize"] == 50 and got["server.port"] == 8600
+    assert got["server.headless"] is True and got["server.enableXsrfProtection"] is True
+    assert got["theme.base"] == "light"
+    assert "server.baseUrlPath" not in got
+
+
+def test_the_heap_before_the_first_visitor_is_left_out_of_collections() -> None:
+    try:
+        server.freeze_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_the_checkouts_config_is_the_one_served() -> None:
