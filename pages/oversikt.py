@@ -10,6 +10,7 @@ from kompass.ui.common import (
     chart,
     current_db,
     empty_state,
+    first_screen_only,
     leave_v1_mode,
     load_evaluations,
     plain,
@@ -52,7 +53,8 @@ if chosen:
 left, right = st.columns([1, 1])
 with left:
     event = chart(
-        maps.national_map(frame),
+        # The colours first; the hover and click targets follow with the rest of the page.
+        maps.national_map(frame, hover=not first_screen_only()),
         maps.alt_text(frame),
         source_text(partial.report_files(evals), partial.with_published(frame, overview.MAP_NOTE)),
         key="map",

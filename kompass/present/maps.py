@@ -220,7 +220,7 @@ def _split(geojson: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 def map_figure(
     frame: pd.DataFrame,
     geojson: dict[str, Any],
-    targets: dict[str, list[tuple[float, float]]],
+    targets: dict[str, list[tuple[float, float]]] | None,
     height: int = 640,
 ) -> go.Figure:
     """Sweden by latest total in classes; not evaluated grey.
@@ -230,7 +230,8 @@ def map_figure(
     geojson: `kompass.domain.geo.simplified_geojson()` for the national map (about
     8,000 points instead of 20,000), or `load_geojson()`.
     targets: `kompass.domain.geo.target_points()`. Clicking a municipality
-    selects a point whose customdata is its code (`clicked_code`).
+    selects a point whose customdata is its code (`clicked_code`). None draws
+    the colours only: nothing hovers and a click selects nothing.
     """
     main, enclaves = _split(geojson)
     frame = frame[frame.code.isin(main)]
@@ -246,7 +247,8 @@ def map_figure(
             codes = [c for c in frame.code[chosen] if c in shapes]
             if codes:
                 traces.append(_fills(label, codes, color, shapes))
-    traces.append(_targets(done, targets))
+    if targets is not None:
+        traces.append(_targets(done, targets))
     if 0 < len(done) < MARKER_LIMIT:
         traces.append(_markers(done))
     # One Figure(data=...) call: adding 300 traces one by one takes half a second.
@@ -297,22 +299,25 @@ def alt_text(frame: pd.DataFrame) -> str:
     )
 
 
-def national_map(frame: pd.DataFrame) -> go.Figure:
+def national_map(frame: pd.DataFrame, hover: bool = True) -> go.Figure:
     """`map_figure` with the simplified outlines, cached per content of `frame`.
 
     Building takes about 0.3 s at national scale; a rerun of Översikt (or another
     session on the same data) reuses the figure. Treat the result as read-only.
+    `hover=False` leaves out the hover and click targets: the browser draws their
+    2,700 invisible points in about 0.1 s, so the first screen shows the colours
+    without them and the targets follow (pages/oversikt.py).
     """
     # A frame from before issue 11 (tests, older callers) lacks the provenance columns.
     full = frame.reindex(columns=FRAME_COLUMNS)
     rows = tuple(full.itertuples(index=False, name=None))
-    return _national_map(rows)
+    return _national_map(rows, hover)
 
 
-@lru_cache(maxsize=4)
-def _national_map(rows: tuple[tuple[Any, ...], ...]) -> go.Figure:
+@lru_cache(maxsize=8)
+def _national_map(rows: tuple[tuple[Any, ...], ...], hover: bool) -> go.Figure:
     frame = pd.DataFrame(list(rows), columns=FRAME_COLUMNS)
-    return map_figure(frame, simplified_geojson(), target_points())
+    return map_figure(frame, simplified_geojson(), target_points() if hover else None)
 
 
 def clicked_code(points: list[dict[str, Any]]) -> str | None:

@@ -334,12 +334,10 @@ def rest_follows() -> None:
     back) draw it whole at once. A run without a browser (AppTest has no HTTP
     headers) is always whole.
     """
+    if not first_screen_only():
+        return
     ctx = get_script_run_ctx()
-    if ctx is None or not st.context.headers:
-        return
-    page = ctx.page_script_hash
-    if page in st.session_state.get(_SHOWN_WHOLE, ()):
-        return
+    page = ctx.page_script_hash if ctx is not None else ""
 
     @st.fragment(run_every=REST_AFTER_SECONDS)
     def ask_for_the_rest() -> None:
@@ -350,6 +348,14 @@ def rest_follows() -> None:
 
     ask_for_the_rest()
     st.stop()
+
+
+def first_screen_only() -> bool:
+    """Whether this run ends at `rest_follows`: a browser's first run of the page in its session."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not st.context.headers:
+        return False
+    return ctx.page_script_hash not in st.session_state.get(_SHOWN_WHOLE, ())
 
 
 def opened(box: Any) -> bool:

@@ -103,6 +103,7 @@ def _overview(db: Path, evals: object) -> None:
     from kompass.ui import cache
 
     frame = cache.map_frame(db)
+    maps.national_map(frame, hover=False)  # the first screen's, then the whole page's
     maps.national_map(frame)
     ranked = queries.ranking(evals)  # type: ignore[arg-type]
     cache.scores_wide(db, [int(i) for i in ranked.evaluation_id])

@@ -154,6 +154,16 @@ def test_every_evaluated_municipality_is_a_hover_and_click_target(
     assert all(t.hoverinfo == "skip" for t in fig.data if t.fill == "toself")
 
 
+def test_the_first_screens_map_has_the_colours_without_the_targets(
+    national_frame: pd.DataFrame,
+) -> None:
+    first = maps.national_map(national_frame, hover=False)
+    whole = maps.national_map(national_frame)
+    assert [t.name for t in first.data if t.name == maps.TARGETS_NAME] == []
+    assert [t for t in whole.data if t.name != maps.TARGETS_NAME] == list(first.data)
+    assert first.layout == whole.layout
+
+
 def test_hover_text_is_escaped(sample_frame: pd.DataFrame) -> None:
     frame = sample_frame.copy()
     frame.loc[frame.code == "1981", "name"] = "<b>Sala</b>"
