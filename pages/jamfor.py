@@ -18,9 +18,9 @@ from kompass.ui.common import (
     leave_v1_mode,
     load_evaluations,
     plain,
-    plain_table,
     rest_follows,
     source_text,
+    text_table,
 )
 
 leave_v1_mode()
@@ -134,15 +134,15 @@ with left:
         st.caption(compare.radar_limit_text(SHOWN_MAX))
 with right:
     st.markdown(f"**{compare.AREAS_HEADING}**")
-    st.table(plain_table(compare.area_legend(area_names)))
+    text_table(compare.area_legend(area_names))
 
 st.markdown(f"**{compare.difference_heading(plain(labels[0]))}**")
 diff = tables.difference_table(wide, area_names, mean_scores)
 # On a phone the wide table would scroll sideways: there its long twin shows (CSS).
 with st.container(key="diff_wide"):
-    st.table(plain_table(diff.map(signed)))
+    text_table(diff.map(signed))
 with st.container(key="diff_long"):
-    st.table(plain_table(compare.difference_long(diff)))
+    text_table(compare.difference_long(diff))
 st.caption(compare.DIFFERENCE_NOTE)
 
 chart(

@@ -23,9 +23,9 @@ from kompass.ui.common import (
     load_evaluations,
     opened,
     plain,
-    plain_table,
     rest_follows,
     source_text,
+    text_table,
 )
 
 leave_v1_mode()
@@ -141,7 +141,7 @@ if not facts.areas:
     partial_actions(view)
     st.metric(profile.TOTAL_LABEL, view.total, help=view.total_help)
     st.markdown(plain(" ".join(printout.summary_sentences(facts))))
-    st.table(plain_table(view.table))
+    text_table(view.table)
     if view.figure is not None:
         chart(view.figure, view.alt, source_text([row.file_name]), key="area_bars")
     st.stop()
@@ -166,7 +166,7 @@ if facts.previous_year is not None and facts.previous_total is not None:
         delta=profile.previous_delta(facts),
     )
 st.markdown(plain(" ".join(printout.summary_sentences(facts))))
-st.table(plain_table(profile.profile_table(facts, near)).set_index(profile.AREA))
+text_table(profile.profile_table(facts, near).set_index(profile.AREA))
 st.caption(source_text([row.file_name], plain(profile.table_note(facts, near))))
 
 st.subheader(profile.CHARTS_HEADING)

@@ -14,9 +14,9 @@ from kompass.ui.common import (
     leave_v1_mode,
     load_evaluations,
     plain,
-    plain_table,
     rest_follows,
     source_text,
+    text_table,
 )
 
 leave_v1_mode()
@@ -110,4 +110,4 @@ chart(
     key="dumbbell",
 )
 table = tables.change_table(before, after, area_names, None if mean is None else list(mean.scores))
-st.table(plain_table(tables.formatted(table).set_index(development.AREA)))
+text_table(tables.formatted(table).set_index(development.AREA))

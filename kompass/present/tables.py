@@ -6,7 +6,9 @@ headers and labels the pages show are built here.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -243,3 +245,49 @@ def mean_label(mean: pd.Series) -> str:
 def mean_source(mean: pd.Series) -> str:
     """Old name of `means.mean_help`."""
     return means.mean_help(mean)
+
+
+# A cell that is a number in words ("42,2", "1\u00a0234", "+2,8", "−5", "±0") or says none.
+_NUMBER = re.compile(r"[+\-\u2212\u00b1]?\d[\d\u00a0 ]*(,\d+)?")
+_NO_NUMBER = {"", "–", MISSING_VALUE}
+
+
+def html_table(table: pd.DataFrame, label: str) -> str:
+    """A table already in words as one HTML table, every text escaped.
+
+    For the pages' static tables instead of st.table, which renders every cell
+    and header as Markdown, one component each: the profile's table was 56 of
+    the 80 Markdown renders before the page's first chart (BENCHMARKS.md). A named
+    or labelled index heads the rows; a column of numbers is aligned right. The
+    box is named and reachable by keyboard, for a table wider than a phone.
+    """
+    with_index = table.index.name is not None or not isinstance(table.index, pd.RangeIndex)
+    aligned = [_num(_is_numeric(table[c])) for c in table.columns]
+    head = [f'<th scope="col">{_escaped(table.index.name)}</th>'] if with_index else []
+    columns = zip(table.columns, aligned, strict=True)
+    head += [f'<th scope="col"{a}>{_escaped(c)}</th>' for c, a in columns]
+    rows = [
+        ([f'<th scope="row">{_escaped(label_)}</th>'] if with_index else [])
+        + [f"<td{a}>{_escaped(v)}</td>" for v, a in zip(values, aligned, strict=True)]
+        for label_, values in zip(table.index, table.itertuples(index=False), strict=True)
+    ]
+    body = "".join(f"<tr>{''.join(cells)}</tr>" for cells in rows)
+    return (
+        f'<div class="kompass-table" role="group" tabindex="0" aria-label="{_escaped(label)}">'
+        f"<table><thead><tr>{''.join(head)}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    texts = [str(v) for v in column]
+    return any(t not in _NO_NUMBER for t in texts) and all(
+        t in _NO_NUMBER or _NUMBER.fullmatch(t) for t in texts
+    )
+
+
+def _num(numeric: bool) -> str:
+    return ' class="num"' if numeric else ""
+
+
+def _escaped(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)

@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from kompass import store
 from kompass.config import db_path, published_dir, reports_dir
 from kompass.errors import KompassError
-from kompass.present import sentences, strings
+from kompass.present import sentences, strings, tables
 from kompass.present.strings import error_text, source_caption
 from kompass.store.imports import load_published
 from kompass.ui import cache
@@ -38,7 +38,7 @@ def plain(text: object) -> str:
     Everything that comes from a report, an upload or an import (file names,
     sources, labels, names, findings) goes through this before any element
     that renders Markdown: markdown, caption, info, metric help, expander and
-    page-link labels, st.table cells.
+    page-link labels.
     """
     return _escape(_AUTOLINK.sub(WORD_JOINER, str(text)))
 
@@ -47,12 +47,13 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def plain_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy for st.table, which renders Markdown in every cell and header."""
-    out = table.map(lambda v: plain(v) if isinstance(v, str) else v)
-    out.index = pd.Index([plain(v) for v in out.index], name=out.index.name)
-    out.columns = [plain(c) for c in out.columns]
-    return out
+def text_table(table: pd.DataFrame) -> None:
+    """A static table already in words, as one element with every text escaped.
+
+    Instead of st.table, whose every cell is a Markdown component of its own
+    (`tables.html_table`); a wide one scrolls in its own box on a phone.
+    """
+    st.html(tables.html_table(table, strings.TABLE_REGION))
 
 
 def source_link(text: str) -> str:
@@ -184,12 +185,24 @@ _FRAME_CSS = """
   display: none !important;
 }
 [data-testid=stCaptionContainer] { opacity: 1 !important; }
+/* The static tables (ui.common.text_table): Streamlit's table look, one element each. */
+.kompass-table { overflow-x: auto; margin-bottom: 0.5rem; }
+.kompass-table table { border-collapse: collapse; width: 100%%; font-size: 1rem; }
+.kompass-table th, .kompass-table td {
+  border: 1px solid rgba(49, 51, 63, 0.1); padding: 0.25rem 0.375rem;
+  text-align: left; vertical-align: top; line-height: 1.5;
+}
+.kompass-table thead th { color: #5c5e66; font-weight: 400; }
+.kompass-table tbody th { font-weight: 400; }
+.kompass-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.kompass-table td.num { white-space: nowrap; }
 /* A phone: static tables fit the screen (long headers break, cells are tighter). */
 @media (max-width: 640px) {
   /* Long titles ("Kommunkompassen – Sverige i överblick") break between words. */
   [data-testid=stMain] h1 { font-size: 2rem !important; }
-  [data-testid=stTable] th, [data-testid=stTable] td {
-    padding: 0.25rem 0.3rem !important; font-size: 0.875rem; overflow-wrap: anywhere;
+  /* Words break only when one cannot fit its line; a table still too wide scrolls in its box. */
+  .kompass-table th, .kompass-table td {
+    padding: 0.25rem 0.3rem; font-size: 0.875rem; overflow-wrap: break-word;
   }
   /* A table too wide for a phone has a long twin: containers keyed "x_wide", "x_long".
      No angle brackets in this CSS: the HTML sanitiser drops a style that holds them. */
@@ -221,9 +234,8 @@ _FRAME_CSS = """
 """
 
 # Runs once per browser tab (st.html runs it in the page itself, no iframe, nothing fetched)
-# and keeps at it as Streamlit redraws: lang="sv" on <html>, wide static tables reachable by
-# keyboard, the uploader's size limit read from Streamlit's English line ("50MB per file"),
-# the skip link in Swedish.
+# and keeps at it as Streamlit redraws: lang="sv" on <html>, the uploader's size limit read
+# from Streamlit's English line ("50MB per file"), the skip link in Swedish.
 _FRAME_JS = """
 <span class="kompass-frame"></span>
 <script data-kompass="frame">
@@ -231,7 +243,6 @@ _FRAME_JS = """
   if (window.__kompassFrame) return;
   window.__kompassFrame = true;
   const doc = document;
-  const tableLabel = %(table_label)s;
   const skipLabel = %(skip_label)s;
   const fix = () => {
     if (doc.documentElement.lang !== "sv") doc.documentElement.lang = "sv";
@@ -243,11 +254,6 @@ _FRAME_JS = """
     });
     const skip = doc.querySelector("[data-testid=stSkipToContent]");
     if (skip && skip.textContent !== skipLabel) skip.textContent = skipLabel;
-    doc.querySelectorAll("[data-testid=stTable] > div:not([tabindex])").forEach((el) => {
-      el.tabIndex = 0;
-      el.setAttribute("role", "group");
-      el.setAttribute("aria-label", tableLabel);
-    });
     const limits = "[data-testid=stFileUploaderDropzoneInstructions] > div";
     doc.querySelectorAll(limits + ":not([data-kompass-limit])").forEach((el) => {
       const m = /([0-9.]+)\\s*([KMG]B)/.exec(el.textContent || "");
@@ -287,7 +293,6 @@ def frame() -> None:
     st.html(
         _FRAME_JS
         % {
-            "table_label": json.dumps(strings.TABLE_REGION, ensure_ascii=False),
             "skip_label": json.dumps(strings.SKIP_LINK, ensure_ascii=False),
         },
         unsafe_allow_javascript=True,

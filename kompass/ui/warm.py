@@ -153,7 +153,7 @@ def _streamlit_elements() -> None:
     if PagesManager.uses_pages_directory is None:
         PagesManager.uses_pages_directory = False
     frame = pd.DataFrame({"Område": ["1 a", "2 b"], "Poäng": [60.0, 70.0], "År": [2023, 2024]})
-    st.table(frame)
+    st.html("<p>a</p>")
     st.dataframe(frame, hide_index=True)
     st.metric("Total", "500", delta="+1")
     st.markdown("**a** b")

@@ -40,7 +40,7 @@ CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((
     }))"""
 # Tables wider than their box scroll sideways on a phone.
 WIDE_TABLES = """() => Array.from(document.querySelectorAll(
-    '[data-testid=stMain] [data-testid=stTable] table')).filter((t) =>
+    '[data-testid=stMain] .kompass-table table')).filter((t) =>
       t.parentElement && t.scrollWidth > t.parentElement.clientWidth + 1).length"""
 
 
@@ -88,6 +88,7 @@ def test_profile_names_its_mean_and_fits(store: tuple[str, str], browser: Any, w
         for shown in [*legends, captions]:
             assert not any(w in shown for w in FILE_WORDS), shown
         assert distinct_colours(page.evaluate(CHARTS)) == []
+        assert page.locator(".kompass-table table").count() > 0
         assert page.evaluate(WIDE_TABLES) == 0
         assert page.evaluate("() => document.documentElement.lang") == "sv"
     finally:
@@ -109,6 +110,7 @@ def test_compare_has_the_mean_and_the_totals(
         assert any(t["name"] in mean_names for t in bars)
         assert "Totalpoäng" in page.inner_text("[data-testid=stMain]")
         assert distinct_colours(charts) == []
+        assert page.locator(".kompass-table table").count() > 0
         assert page.evaluate(WIDE_TABLES) == 0
     finally:
         page.context.close()

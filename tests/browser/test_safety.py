@@ -38,6 +38,7 @@ from kompass.store import connect, ingest_many
 from kompass.store.imports import import_reference, import_scores
 from kompass.ui import cache, uploads
 from kompass.ui.common import WORD_JOINER, plain, source_link
+from tests.helpers.app import tables
 from tests.helpers.browser import (
     REPORTS,
     ROOT,
@@ -413,10 +414,16 @@ def markdown_texts(at: AppTest) -> list[str]:
     out += [text for m in at.metric for text in (m.label, m.proto.help)]
     out += [e.label for e in at.expander]
     out += [e.proto.label for e in at.get("page_link")]
-    for table in at.table:
-        frame = table.value
-        out += [str(v) for v in [*frame.index, *frame.columns, *frame.to_numpy().ravel()]]
     return out
+
+
+def table_texts(at: AppTest) -> list[str]:
+    """Every cell and header of the static tables, as shown (the HTML's escapes read)."""
+    return [
+        str(v)
+        for frame in tables(at)
+        for v in [frame.index.name, *frame.index, *frame.columns, *frame.to_numpy().ravel()]
+    ]
 
 
 def figure_strings(at: AppTest) -> list[str]:
@@ -462,9 +469,19 @@ def test_stored_values_reach_markdown_as_text(views: dict[str, AppTest], view_id
     texts = markdown_texts(views[view_id])
     raw = [t for t in texts if RAW_MARKUP.search(t) or AUTOLINK.search(t)]
     assert raw == []
-    everything = "\n".join(shown(t) for t in texts)
+    everything = "\n".join([*(shown(t) for t in texts), *table_texts(views[view_id])])
     for value in VIEWS[view_id][2]:  # shown, as text
         assert value in everything
+
+
+# The tags of `tables.html_table` itself; any other tag in a static table is markup let in.
+TABLE_TAGS = re.compile(r"</?(div|table|thead|tbody|tr|th|td)\b")
+
+
+@pytest.mark.parametrize("view_id", VIEWS)
+def test_stored_values_reach_tables_escaped(views: dict[str, AppTest], view_id: str) -> None:
+    static = [e.value for e in views[view_id].html if 'class="kompass-table"' in e.value]
+    assert [t for t in static if "<" in TABLE_TAGS.sub("", t)] == []
 
 
 @pytest.mark.parametrize("view_id", VIEWS)

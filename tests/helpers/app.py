@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from kompass.ui import registry
@@ -54,3 +56,44 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts)).replace("\u2060", "")
+
+
+class _TableReader(HTMLParser):
+    """The rows of an HTML table: (cell text, whether it is a row header) per cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[tuple[str, bool]]] = []
+        self._cell: list[str] | None = None
+        self._row_header = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell, self._row_header = [], dict(attrs).get("scope") == "row"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append(("".join(self._cell), self._row_header))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every static table (`ui.common.text_table`) as shown; row headers become the index."""
+    out = []
+    for element in at.html:
+        if 'class="kompass-table"' not in element.value:  # not the frame's CSS
+            continue
+        reader = _TableReader()
+        reader.feed(element.value)
+        head, *rows = reader.rows
+        with_index = bool(rows) and rows[0][0][1]
+        columns = [text for text, _ in head]
+        frame = pd.DataFrame([[text for text, _ in row] for row in rows], columns=columns)
+        out.append(frame.set_index(columns[0]) if with_index else frame)
+    return out

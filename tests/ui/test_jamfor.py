@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kompass.present import charts, compare
-from tests.helpers.app import figure, run_page, texts, values
+from tests.helpers.app import figure, run_page, tables, texts, values
 
 CHARTS = ("cmp_radar", "cmp_bars", "cmp_heatmap", "cmp_totals")
 
@@ -92,8 +92,7 @@ def test_difference_table_has_the_mean_and_captions_say_what_charts_show(
     burlov: AppTest,
 ) -> None:
     # The wide table and, for a phone, its long twin (CSS shows one of them).
-    diff = burlov.table[-2].value.map(lambda v: v.replace("\\", ""))  # shown inert: "\\+10"
-    long = burlov.table[-1].value.map(lambda v: v.replace("\\", ""))
+    diff, long = tables(burlov)[-2:]
     assert list(long.columns) == ["Mot", "Skillnad"]
     assert len(long) == 9 * 3  # eight areas and the total, against two and the mean
     assert long.Skillnad.iloc[0] == "+10" and long.Mot.iloc[0] == "Svenljunga 2022"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.app import figure, run_page, texts, values
+from tests.helpers.app import figure, run_page, tables, texts, values
 from tests.helpers.db import KARLSKOGA_SOURCE, with_partial_results
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -26,10 +26,10 @@ def partial_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 
 def _cells(at: Any) -> str:
-    """Every st.table and st.dataframe cell as shown (Markdown escapes removed)."""
+    """Every static table's and st.dataframe's cell as shown (Markdown escapes removed)."""
     parts = []
-    for t in [*at.table, *at.dataframe]:
-        parts += [str(v).replace("\\", "") for v in t.value.to_numpy().ravel()]
+    for frame in [*tables(at), *(t.value for t in at.dataframe)]:
+        parts += [str(v).replace("\\", "") for v in frame.to_numpy().ravel()]
     return "\n".join(parts)
 
 

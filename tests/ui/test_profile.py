@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from tests.helpers.app import run_page, texts
+from tests.helpers.app import run_page, tables, texts
 from tests.helpers.db import with_neighbours
 
 
@@ -18,9 +18,7 @@ def test_the_top_answers_against_mean_and_last_time(sample_db: Path, use_db: Any
     shown = texts(at)
     assert "Sala fick 482 av 800 poäng i Kommunkompassen i september 2023." in shown
     assert "Förändring sedan utvärderingen 2019: +119 poäng" in shown
-    # st.table cells are Markdown: the page escapes them (`plain_table`); read them as shown.
-    table = at.table[0].value.map(lambda v: str(v).replace("\\", ""))
-    table.index = [str(i).replace("\\", "") for i in table.index]
+    table = tables(at)[0]
     assert list(table.columns) == ["Poäng", "Medel", "Mot medel", "Förändring sedan förra"]
     # sala-2023.txt, area 7: 62 points, the summary table's mean 68, 2019: 26.
     assert table.loc["7 Arbetsliv"].tolist() == ["62", "68", "−6", "+36"]
@@ -61,7 +59,7 @@ def test_neighbours_mean_is_a_column_when_neighbours_are_evaluated(
 ) -> None:
     use_db(with_neighbours(sample_db, tmp_path))
     at = run_page("pages/profil.py", kommun="1981", ar="2023")
-    table = at.table[0].value
+    table = tables(at)[0]
     assert "Grannarnas medel" in table.columns
     assert table["Grannarnas medel"].tolist()[:2] == ["60", "60"]
     assert "Heby 2021, Västerås 2022" in texts(at)
