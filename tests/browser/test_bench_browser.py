@@ -32,3 +32,20 @@ def test_every_page_of_the_app_shows_what_the_bench_waits_for(sample_db: Path, p
         for label, _, path, params, ready in bench.PAGES:
             ms = bench._first_chart_ms(page, bench._page_url(url, path, params, code), ready)
             assert 0 < ms < 30_000, label
+
+
+def test_the_floors_are_measured_in_turns_with_their_own_settings(
+    tmp_path: Path, page: Any
+) -> None:
+    script = bench._minimal_page(tmp_path)
+    db = tmp_path / "unused.duckdb"
+    with (
+        bench.serve(script, db, tmp_path) as (plain, _),
+        bench.serve(script, db, tmp_path, flags=bench.QUIET_FLAGS) as (quiet, quiet_pid),
+    ):
+        targets = [(bench.MINIMAL, plain, "chart"), (bench.MINIMAL_QUIET, quiet, "chart")]
+        times = bench.first_chart_rounds(page, targets, rounds=2)
+        command = Path(f"/proc/{quiet_pid}/cmdline").read_bytes().split(b"\0")
+    assert set(times) == {bench.MINIMAL, bench.MINIMAL_QUIET}
+    assert all(0 < ms < 30_000 for ms in times.values())
+    assert [b"--server.fileWatcherType", b"none"] == command[-3:-1]

@@ -38,7 +38,8 @@ def test_verdicts_name_every_target_with_its_numbers() -> None:
     pages = {"Översikt": 1400.0, "Kommunprofil": 1600.0, "Jämför": 1300.0, "Utveckling": 1200.0}
     pages |= {"Lär av andra": 1100.0, "Styrkor och förbättringar": 1150.0, "Data": 1500.0}
     measured = scale(
-        {**pages, "Minimal sida": 1000.0, "Minimal sida i st.navigation": 1400.0},
+        {**pages, "Minimal sida": 1000.0, "Minimal sida i st.navigation": 1400.0}
+        | {"Minimal sida utan filbevakning": 800.0},
         cold_ms=2600.0,
         cold_empty_ms=5000.0,
         start_s=3.0,
@@ -52,12 +53,15 @@ def test_verdicts_name_every_target_with_its_numbers() -> None:
     assert "Data 1.50×" in text
     # What the pages add to Streamlit's multipage floor, beside the target's ratio.
     assert "1.40× the minimal page; against it: Översikt 1.00×, Kommunprofil 1.14×" in text
+    # And against the stricter floor: the minimal page without Streamlit's file watcher.
+    assert "utan filbevakning is 0.80× the minimal page; against it: Översikt 1.75×" in text
     assert "2.60 s – MISSED" in text
     assert "MISSED by Jämför 520 ms" in text
     assert "350 MB – met" in text
     assert "HTML 200 ms, PNG 300 ms, browser processes: none – met" in text
     table = bench.markdown([measured])
     assert "| Kommunprofil | 120 | 1 600 | 1.60 |" in table
+    assert "| Minimal sida utan filbevakning | – | 800 | 0.80 |" in table
     assert "| picker change to updated chart, Jämför, ms | 520 |" in table
 
 
