@@ -48,4 +48,4 @@ def test_the_floors_are_measured_in_turns_with_their_own_settings(
         command = Path(f"/proc/{quiet_pid}/cmdline").read_bytes().split(b"\0")
     assert set(times) == {bench.MINIMAL, bench.MINIMAL_QUIET}
     assert all(0 < ms < 30_000 for ms in times.values())
-    assert [b"--server.fileWatcherType", b"none"] == command[-3:-1]
+    assert command[-3:-1] == [b"--server.fileWatcherType", b"none"]
