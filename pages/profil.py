@@ -80,28 +80,30 @@ def printouts(flag: str) -> None:
     except printout.PrintoutError as exc:
         st.error(plain(exc))
         return
-    base = f"kommunkompassen-{code}-{row.year}"
     cols = st.columns(2)
     cols[0].download_button(
         profile.DOWNLOAD_SUMMARY,
         page_html.encode("utf-8"),
-        file_name=f"{base}-sammanfattning.html",
+        file_name=profile.download_name(facts, profile.SUMMARY_FILE),
         mime="text/html",
         key="dl_summary",
     )
     cols[1].download_button(
-        profile.DOWNLOAD_PNG, png, file_name=f"{base}-spindel.png", mime="image/png", key="dl_png"
+        profile.DOWNLOAD_PNG,
+        png,
+        file_name=profile.download_name(facts, profile.PNG_FILE),
+        mime="image/png",
+        key="dl_png",
     )
 
 
 def partial_actions(view: profile.PartialView) -> None:
     """The same row for a result known in part: the print page without a radar, the CSV."""
     left, middle, right = st.columns(3)
-    base = f"kommunkompassen-{code}-{row.year}"
     left.download_button(
         profile.PARTIAL_PRINT_BUTTON,
         printout.partial_page_html(facts, view.table, view.print_notice).encode("utf-8"),
-        file_name=f"{base}-sammanfattning.html",
+        file_name=profile.download_name(facts, profile.SUMMARY_FILE),
         mime="text/html",
         help=profile.PARTIAL_PRINT_HELP,
         width="stretch",

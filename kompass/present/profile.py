@@ -150,9 +150,18 @@ def source_of(facts: SummaryFacts) -> str:
     return f"Uppgift i en senare rapport ({facts.file_name})"
 
 
+def download_name(facts: SummaryFacts, ending: str) -> str:
+    """ "kommunkompassen-1981-2023" + `ending`: the code, never the stored name, names a file."""
+    return f"kommunkompassen-{facts.code}-{facts.year}{ending}"
+
+
 def csv_file_name(facts: SummaryFacts) -> str:
-    """ "kommunkompassen-1981-2023.csv": the code, never the stored name, names the file."""
-    return f"kommunkompassen-{facts.code}-{facts.year}.csv"
+    """ "kommunkompassen-1981-2023.csv"."""
+    return download_name(facts, ".csv")
+
+
+SUMMARY_FILE = "-sammanfattning.html"  # download_name endings of the print page and picture
+PNG_FILE = "-spindel.png"
 
 
 # --- the page's words ------------------------------------------------------------------

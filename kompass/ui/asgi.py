@@ -17,6 +17,7 @@ do not know about it.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,9 @@ def hint_script(page_paths: list[str]) -> bytes:
 HINT = hint_script([p.url_path for p in registry.PAGES])
 
 
-def with_hint(html: bytes, hint: bytes = HINT) -> bytes:
-    """`html` with `hint` first in its head (unchanged when it has no `<head>`)."""
-    return html.replace(HEAD, HEAD + hint, 1)
+def with_hint(html: bytes) -> bytes:
+    """`html` with `HINT` first in its head (unchanged when it has no `<head>`)."""
+    return html.replace(HEAD, HEAD + HINT, 1)
 
 
 class ServerAddressHint:
@@ -117,8 +118,6 @@ def _headers_for(start: Message, length: int) -> list[tuple[bytes, bytes]]:
 
 def run(script: Path, settings: dict[str, Any]) -> None:
     """Serve `script` (app.py) with `settings` (Streamlit's options); blocks until it stops."""
-    import sys
-
     import streamlit as st
     from starlette.middleware import Middleware
 

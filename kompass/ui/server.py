@@ -47,7 +47,7 @@ FORCED: dict[str, Any] = {
     "server.enableXsrfProtection": True,
     # A served app's code does not change under it. Streamlit's file watcher walked every
     # loaded module after each run, on the server's event loop: 0.1-0.3 s in which no
-    # session got its messages (BENCHMARKS.md, "Two server costs").
+    # session got its messages (BENCHMARKS.md, "Where the rest went").
     "server.fileWatcherType": "none",
 }
 
